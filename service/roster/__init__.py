@@ -1,0 +1,1 @@
+"""The roster domain: columns, rules, issues, fixes and the validation engine (pure, no I/O)."""

@@ -1,0 +1,127 @@
+"""Headers: which column holds which field, and what is wrong with the header row."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from .issues import ERROR, Issue
+from .organisation import OrgSnapshot
+
+REQUIRED = ("email_address", "initial_password", "first_name", "last_name", "birthdate", "gender")
+OPTIONAL = ("tag", "external_id")
+REPEATABLE = frozenset({"tag"})
+ATTRIBUTE_PREFIXES = ("attribute:", "attributes:")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A recognised header: its 0-based index and the canonical field it holds."""
+
+    index: int
+    field: str  # canonical name: "email_address", "tag", "attribute:<Name>"
+    attribute: str | None = None  # the attribute's defined name for attribute columns
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The result of reading the header row."""
+
+    columns: list[Column]
+    width: int  # number of columns that have a header, counted to the last one
+    issues: list[Issue]
+
+    def present(self) -> set[str]:
+        return {column.field for column in self.columns}
+
+
+def read_header(header: list[str], org: OrgSnapshot) -> Layout:
+    """Map headers to fields and report unknown, duplicate and missing ones."""
+    known = REQUIRED + OPTIONAL
+    attributes_by_key = {name.casefold(): name for name in org.attributes}
+    columns: list[Column] = []
+    issues: list[Issue] = []
+    seen: dict[str, int] = {}
+    width = 0
+    for index, raw in enumerate(header):
+        name = raw.strip()
+        if not name:
+            continue
+        width = index + 1
+        column_number = index + 1
+        key = name.casefold()
+        prefix = next((p for p in ATTRIBUTE_PREFIXES if key.startswith(p)), None)
+        if prefix is not None:
+            wanted = name[len(prefix):].strip()
+            defined = attributes_by_key.get(wanted.casefold())
+            if defined is None:
+                issues.append(_unknown_attribute(column_number, name, wanted, org))
+                continue
+            field = f"attribute:{defined}"
+            column = Column(index, field, defined)
+        elif key in known:
+            field = key
+            column = Column(index, field)
+        else:
+            issues.append(_unknown_header(column_number, name, known, org))
+            continue
+        if field in seen and field not in REPEATABLE:
+            first = seen[field] + 1
+            issues.append(Issue(1, column_number, field, "header.duplicate", ERROR,
+                                f'The column "{field}" appears twice (also in column {first}): '
+                                "delete or rename this one."))
+            continue
+        seen.setdefault(field, index)
+        columns.append(column)
+    for field in REQUIRED:
+        if field not in seen:
+            issues.append(Issue(None, None, None, "header.missing_required", ERROR,
+                                f'The required column "{field}" is missing: add a header '
+                                f'"{field}" to row 1.'))
+    return Layout(columns, width, issues)
+
+
+# what people commonly write instead of a Roster header, compared without spaces, _ or -
+ALIASES = {
+    "email": "email_address", "emailaddress": "email_address", "mail": "email_address",
+    "password": "initial_password", "initialpassword": "initial_password",
+    "temporarypassword": "initial_password", "firstname": "first_name",
+    "givenname": "first_name", "lastname": "last_name", "surname": "last_name",
+    "familyname": "last_name", "dateofbirth": "birthdate", "dob": "birthdate",
+    "birthday": "birthdate", "sex": "gender", "tags": "tag", "externalid": "external_id",
+    "id": "external_id",
+}
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch not in " _-")
+
+
+def _unknown_header(column: int, name: str, known: tuple[str, ...], org: OrgSnapshot) -> Issue:
+    candidates = dict(ALIASES)
+    candidates.update({_squash(k): k for k in known})
+    candidates.update({_squash(a): f"attribute:{a}" for a in org.attributes})
+    exact = candidates.get(_squash(name))
+    close = difflib.get_close_matches(_squash(name), list(candidates), n=1, cutoff=0.75)
+    match = [exact] if exact else [candidates[close[0]]] if close else []
+    if match:
+        message = f'"{name}" is not a Roster column: did you mean "{match[0]}"?'
+    else:
+        message = (f'"{name}" is not a Roster column: rename it to one of '
+                   f'{", ".join(known)} or attribute:<Name>, or delete the column.')
+    # only a header that is the same but for case, spaces and dashes is fixed without asking
+    return Issue(1, column, None, "header.unknown", ERROR, message, exact)
+
+
+def _unknown_attribute(column: int, header: str, wanted: str, org: OrgSnapshot) -> Issue:
+    match = difflib.get_close_matches(wanted, list(org.attributes), n=1, cutoff=0.6)
+    if match:
+        message = (f'"{wanted}" is not an attribute of your organisation: '
+                   f'did you mean "{match[0]}"?')
+        fix: str | None = f"attribute:{match[0]}"
+    else:
+        defined = ", ".join(sorted(org.attributes)) or "none yet"
+        message = (f'"{wanted}" is not an attribute of your organisation '
+                   f"(defined: {defined}): ask an admin to add it, or delete the column.")
+        fix = None
+    return Issue(1, column, None, "header.unknown_attribute", ERROR, message, fix)

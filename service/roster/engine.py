@@ -1,0 +1,310 @@
+"""The validation engine: a grid and an organisation snapshot in, issues and importable rows out.
+
+Rules are declared once, in `rules.build_row_schema`; the engine runs each field over a
+column's distinct values (rosters repeat genders, dates, tags and names a lot), then adds the
+rules that span rows: duplicates within the sheet and what the organisation already holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import ValidationError, fields
+
+from ..errors import SheetTooLarge
+from .columns import REQUIRED, Column, read_header
+from .grid import CellKind, Grid
+from .issues import ERROR, WARNING, Issue, Problem, a1, summarize
+from .organisation import OrgSnapshot
+from .rules import INVISIBLE, build_row_schema
+
+MAX_ROWS = 100_000
+MAX_COLUMNS = 60
+_STRIPPED = " \t" + INVISIBLE
+
+
+@dataclass(slots=True)
+class ClientRow:
+    """A row that passed every rule, in the types the import needs."""
+
+    row: int
+    email_address: str
+    initial_password: str
+    first_name: str
+    last_name: str
+    birthdate: dt.date
+    gender: str
+    tags: tuple[str, ...] = ()
+    external_id: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    existing: bool = False
+
+
+@dataclass(slots=True)
+class Validation:
+    """What a validation found."""
+
+    rows: int
+    issues: list[Issue]
+    clients: list[ClientRow]
+    emails: dict[int, str]  # sheet row -> the email it held, to place results later
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return summarize(self.rows, self.issues)
+
+    @property
+    def blocked_rows(self) -> set[int]:
+        return {i.row for i in self.issues if i.is_error and i.row is not None and i.row > 1}
+
+    @property
+    def sheet_errors(self) -> list[Issue]:
+        """Errors that stop every row: missing columns, bad headers."""
+        return [i for i in self.issues if i.is_error and (i.row is None or i.row == 1)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"summary": self.summary, "issues": [issue.to_dict() for issue in self.issues]}
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """One field's verdict on one value: problems, a safe fix, and the loaded value."""
+
+    problems: tuple[Problem, ...]
+    fix: str | None
+    loaded: Any
+
+
+class _FieldRunner:
+    """Runs one declared field over values, remembering the verdict for each distinct value."""
+
+    def __init__(self, name: str, declared: fields.Field) -> None:
+        self.name = name
+        self.field = declared
+        self.secret = bool(declared.metadata.get("secret"))
+        self.fixer = declared.metadata.get("fix")
+        self.cache: dict[str, _Checked] = {}
+
+    def check(self, value: str) -> _Checked:
+        verdict = self.cache.get(value)
+        if verdict is None:
+            verdict = self.cache[value] = self._check(value)
+        return verdict
+
+    def _load(self, value: str) -> tuple[tuple[Problem, ...], Any]:
+        try:
+            return (), self.field.deserialize(value)
+        except ValidationError as error:
+            messages = error.messages if isinstance(error.messages, list) else [error.messages]
+            return tuple(m if isinstance(m, Problem) else Problem(f"{self._prefix}.invalid", str(m))
+                         for m in messages), None
+
+    @property
+    def _prefix(self) -> str:
+        return {"email_address": "email", "initial_password": "password"}.get(
+            self.name, self.name.split(":")[0])
+
+    def _check(self, value: str) -> _Checked:
+        stripped = value if self.secret else value.strip(_STRIPPED)
+        edge: list[Problem] = []
+        if stripped != value:
+            edge.append(self._edge_problem(value, stripped))
+        problems, loaded = self._load(stripped)
+        problems = tuple(edge) + problems
+        if not problems:
+            return _Checked((), None, loaded)
+        return _Checked(problems, None if self.secret else self._safe_fix(value, stripped), None)
+
+    def _edge_problem(self, value: str, stripped: str) -> Problem:
+        ends = value[: len(value) - len(value.lstrip(_STRIPPED))] + value[len(value.rstrip(_STRIPPED)):]
+        if any(ch in INVISIBLE for ch in ends):
+            return Problem(f"{self._prefix}.invisible_characters",
+                           "The value starts or ends with invisible characters (zero-width or "
+                           "no-break spaces): remove them.")
+        return Problem(f"{self._prefix}.surrounding_spaces",
+                       "The value starts or ends with spaces: remove them.")
+
+    def _safe_fix(self, value: str, stripped: str) -> str | None:
+        candidate = stripped
+        if self.fixer is not None:
+            candidate = self.fixer(stripped) or stripped
+        if candidate == value or not candidate:
+            return None
+        problems, _ = self._load(candidate)
+        return None if problems else candidate
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Building 100,000-row structures triggers the cyclic collector over and over for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def check_size(rows: int, columns: int) -> None:
+    """Refuse a sheet beyond SPEC §9 before any work."""
+    if rows - 1 > MAX_ROWS:
+        raise SheetTooLarge(f"The sheet has {rows - 1:,} client rows; Roster takes at most "
+                            f"{MAX_ROWS:,} per worksheet. Split it over several worksheets.")
+    if columns > MAX_COLUMNS:
+        raise SheetTooLarge(f"The sheet has {columns} columns; Roster takes at most "
+                            f"{MAX_COLUMNS}. Delete the columns it does not need.")
+
+
+def validate_grid(grid: Grid, org: OrgSnapshot) -> Validation:
+    """Check every cell of a roster grid (SPEC §2) and return issues sorted by cell."""
+    check_size(len(grid.rows), max((len(r) for r in grid.rows), default=0))
+    with _no_cyclic_gc():
+        return _Run(grid, org).run()
+
+
+class _Run:
+    """One validation pass; holds the per-run caches."""
+
+    def __init__(self, grid: Grid, org: OrgSnapshot) -> None:
+        self.grid = grid
+        self.org = org
+        self.layout = read_header(grid.header, org)
+        schema = build_row_schema(org)
+        self.runners = {name: _FieldRunner(name, f) for name, f in schema.fields.items()}
+        self.issues: list[Issue] = list(self.layout.issues)
+        self.headed = {c.index for c in self.layout.columns}
+        # columns whose header exists but is wrong: data under them is not "extra"
+        self.named = {i for i, h in enumerate(grid.header) if h.strip()}
+        # values that must be unique in the sheet, compared as they will be once fixed
+        self.keyed: dict[str, dict[str, list[int]]] = {
+            "email_address": defaultdict(list), "external_id": defaultdict(list)}
+
+    def run(self) -> Validation:
+        grid, columns = self.grid, self.layout.columns
+        clients: list[ClientRow] = []
+        emails: dict[int, str] = {}
+        rows = 0
+        can_load = not any(i.code == "header.missing_required" for i in self.layout.issues)
+        for index in range(1, len(grid.rows)):
+            cells = grid.rows[index]
+            if not any(cell.strip() for cell in cells) and not self._has_kind(index, cells):
+                continue
+            rows += 1
+            row = index + 1
+            errors_before = len(self.issues)
+            self._extra_cells(index, cells)
+            record: dict[str, Any] = {"tags": []}
+            attributes: dict[str, Any] = {}
+            for column in columns:
+                loaded = self._cell(index, column, cells)
+                if column.field in self.keyed:
+                    key = self._key(index, column, cells)
+                    if key:
+                        self.keyed[column.field][key].append(row)
+                if loaded is None:
+                    continue
+                if column.field == "tag":
+                    record["tags"].append(loaded)
+                elif column.attribute is not None:
+                    attributes[column.attribute] = loaded
+                else:
+                    record[column.field] = loaded
+            email = record.get("email_address")
+            if email is not None:
+                emails[row] = email
+            if can_load and not any(i.is_error for i in self.issues[errors_before:]):
+                clients.append(ClientRow(row=row, attributes=attributes,
+                                         tags=tuple(dict.fromkeys(record.pop("tags"))),
+                                         **record))
+        self._duplicates(self.keyed["email_address"], "email_address", "email.duplicate",
+                         "email address")
+        self._duplicates(self.keyed["external_id"], "external_id", "external_id.duplicate",
+                         "external id")
+        self._against_organisation(clients, emails)
+        blocked = {i.row for i in self.issues if i.is_error}
+        clients = [c for c in clients if c.row not in blocked]
+        self.issues.sort(key=Issue.sort_key)
+        return Validation(rows, self.issues, clients, emails)
+
+    def _has_kind(self, index: int, cells: list[str]) -> bool:
+        return bool(self.grid.kinds) and any((index, c) in self.grid.kinds for c in range(len(cells)))
+
+    def _extra_cells(self, index: int, cells: list[str]) -> None:
+        for c, value in enumerate(cells):
+            if c in self.named or not value.strip():
+                continue
+            self.issues.append(Issue(index + 1, c + 1, None, "cell.extra", ERROR,
+                                     f"This cell has no column header: move the value under a "
+                                     f"Roster column or delete it ({a1(1, c + 1)} is empty)."))
+
+    def _cell(self, index: int, column: Column, cells: list[str]) -> Any:
+        """Check one cell; return its loaded value, or None when empty or wrong."""
+        value = cells[column.index] if column.index < len(cells) else ""
+        row, number, name = index + 1, column.index + 1, column.field
+        kind = self.grid.kinds.get((index, column.index)) if self.grid.kinds else None
+        if kind is CellKind.FORMULA:
+            self.issues.append(Issue(row, number, name, "cell.formula", ERROR,
+                                     "This cell holds a formula: replace it with the plain value "
+                                     "(copy, then Paste special > Values only)."))
+            return None
+        if kind is CellKind.ERROR_VALUE:
+            self.issues.append(Issue(row, number, name, "cell.error_value", ERROR,
+                                     f"This cell shows the error {value or '#ERROR!'}: type the "
+                                     "intended value instead."))
+            return None
+        if not value:
+            if name in REQUIRED:
+                self.issues.append(Issue(row, number, name, f"{self.runners[name]._prefix}.required",
+                                         ERROR, f"The {name.replace('_', ' ')} is required: "
+                                                "fill in this cell."))
+            return None
+        verdict = self.runners[name].check(value)
+        for problem in verdict.problems:
+            self.issues.append(Issue(row, number, name, problem.code, problem.severity,
+                                     str(problem), verdict.fix))
+        return verdict.loaded if not verdict.problems else None
+
+    def _key(self, index: int, column: Column, cells: list[str]) -> str:
+        """The value a uniqueness rule compares: the fixed value when there is a fix."""
+        value = cells[column.index] if column.index < len(cells) else ""
+        if not value or (index, column.index) in self.grid.kinds:
+            return ""
+        verdict = self.runners[column.field].check(value)
+        return (verdict.fix or value.strip(_STRIPPED)).casefold()
+
+    def _duplicates(self, seen: dict[str, list[int]], name: str, code: str, label: str) -> None:
+        column = self._column_number(name)
+        for rows in seen.values():
+            if len(rows) < 2:
+                continue
+            for row in rows:
+                others = ", ".join(str(r) for r in rows if r != row)
+                self.issues.append(Issue(row, column, name, code, ERROR,
+                                         f"This {label} is also in row{'s' if len(rows) > 2 else ''} "
+                                         f"{others}: each client needs their own."))
+
+    def _column_number(self, name: str) -> int | None:
+        return next((c.index + 1 for c in self.layout.columns if c.field == name), None)
+
+    def _against_organisation(self, clients: list[ClientRow], emails: dict[int, str]) -> None:
+        email_column = self._column_number("email_address")
+        for row, email in emails.items():
+            if email in self.org.client_emails:
+                self.issues.append(Issue(row, email_column, "email_address", "email.already_client",
+                                         WARNING, "Already a client of your organisation: this "
+                                                  "row will be skipped on import."))
+        for client in clients:
+            client.existing = client.email_address in self.org.client_emails
+            owner = self.org.external_ids.get(client.external_id or "")
+            if owner is not None and owner != client.email_address:
+                self.issues.append(Issue(client.row, self._column_number("external_id"),
+                                         "external_id", "external_id.taken", ERROR,
+                                         f"This external id already belongs to another client "
+                                         f"({owner}): use a different one."))
