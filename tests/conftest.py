@@ -1,0 +1,3 @@
+"""Fixtures shared by every test."""
+
+pytest_plugins = ["tests.auth_tokens"]
