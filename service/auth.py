@@ -30,7 +30,7 @@ INVALID_TOKEN = "This is not a valid Google ID token: sign in again."
 # the failure is recognised by a fragment of that text and replaced by a sentence of our own.
 _REASONS = (
     ("Token expired", EXPIRED_TOKEN),
-    ("Token used too early", "Your sign-in is not valid yet: check this computer's clock."),
+    ("Token used too early", "Your sign-in is not valid yet: try again in a minute."),
     ("wrong audience", "This Google ID token was issued to another application, not to Roster."),
     ("Certificate for key id", "This Google ID token is signed by a key Google does not publish."),
     ("Could not verify token signature", "This Google ID token's signature is not valid."),
