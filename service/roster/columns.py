@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from .issues import ERROR, Issue
 from .organisation import OrgSnapshot
+from .rules import INVISIBLE, is_blank
 
 REQUIRED = ("email_address", "initial_password", "first_name", "last_name", "birthdate", "gender")
 OPTIONAL = ("tag", "external_id")
@@ -25,7 +27,11 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """The result of reading the header row."""
+    """The result of reading the header row.
+
+    `columns` also holds the columns under a wrong header that has a fix, read as the fixed
+    header: their cells get their messages now, not only once the header is fixed.
+    """
 
     columns: list[Column]
     width: int  # number of columns that have a header, counted to the last one
@@ -42,11 +48,12 @@ def read_header(header: list[str], org: OrgSnapshot) -> Layout:
     columns: list[Column] = []
     issues: list[Issue] = []
     seen: dict[str, int] = {}
+    guesses: list[tuple[int, int]] = []  # (position in issues, column index) of fixable headers
     width = 0
     for index, raw in enumerate(header):
-        name = raw.strip()
-        if not name:
+        if is_blank(raw):
             continue
+        name = raw.strip()
         width = index + 1
         column_number = index + 1
         key = name.casefold()
@@ -55,6 +62,7 @@ def read_header(header: list[str], org: OrgSnapshot) -> Layout:
             wanted = name[len(prefix):].strip()
             defined = attributes_by_key.get(wanted.casefold())
             if defined is None:
+                guesses.append((len(issues), index))
                 issues.append(_unknown_attribute(column_number, name, wanted, org))
                 continue
             field = f"attribute:{defined}"
@@ -63,6 +71,7 @@ def read_header(header: list[str], org: OrgSnapshot) -> Layout:
             field = key
             column = Column(index, field)
         else:
+            guesses.append((len(issues), index))
             issues.append(_unknown_header(column_number, name, known, org))
             continue
         if field in seen and field not in REPEATABLE:
@@ -73,12 +82,29 @@ def read_header(header: list[str], org: OrgSnapshot) -> Layout:
             continue
         seen.setdefault(field, index)
         columns.append(column)
+    _keep_safe_fixes(issues, guesses, seen, columns)
     for field in REQUIRED:
         if field not in seen:
             issues.append(Issue(None, None, None, "header.missing_required", ERROR,
                                 f'The required column "{field}" is missing: add a header '
                                 f'"{field}" to row 1.'))
     return Layout(columns, width, issues)
+
+
+def _keep_safe_fixes(issues: list[Issue], guesses: list[tuple[int, int]], seen: dict[str, int],
+                     columns: list[Column]) -> None:
+    """A header fix that would duplicate a column is no fix; the others' columns are read."""
+    targets = Counter(issues[position].fix for position, _ in guesses)
+    for position, index in guesses:
+        target = issues[position].fix
+        if target is None:
+            continue
+        if target not in REPEATABLE and (target in seen or targets[target] > 1):
+            issues[position] = replace(issues[position], fix=None)
+            continue
+        attribute = target.split(":", 1)[1] if target.startswith("attribute:") else None
+        columns.append(Column(index, target, attribute))
+    columns.sort(key=lambda column: column.index)
 
 
 # what people commonly write instead of a Roster header, compared without spaces, _ or -
@@ -94,7 +120,7 @@ ALIASES = {
 
 
 def _squash(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch not in " _-")
+    return "".join(ch for ch in text.casefold() if ch not in " _-" + INVISIBLE)
 
 
 def _unknown_header(column: int, name: str, known: tuple[str, ...], org: OrgSnapshot) -> Issue:
@@ -104,21 +130,28 @@ def _unknown_header(column: int, name: str, known: tuple[str, ...], org: OrgSnap
     exact = candidates.get(_squash(name))
     close = difflib.get_close_matches(_squash(name), list(candidates), n=1, cutoff=0.75)
     match = [exact] if exact else [candidates[close[0]]] if close else []
-    if match:
+    if exact and any(ch in INVISIBLE for ch in name):
+        message = (f'This header contains invisible characters (zero-width or no-break spaces): '
+                   f'retype it as "{exact}".')
+    elif match:
         message = f'"{name}" is not a Roster column: did you mean "{match[0]}"?'
     else:
         message = (f'"{name}" is not a Roster column: rename it to one of '
                    f'{", ".join(known)} or attribute:<Name>, or delete the column.')
-    # only a header that is the same but for case, spaces and dashes is fixed without asking
+    # only a header that is the same but for case, spaces and dashes, or a common alias of a
+    # Roster header, is fixed without asking; a merely close one is suggested in words
     return Issue(1, column, None, "header.unknown", ERROR, message, exact)
 
 
 def _unknown_attribute(column: int, header: str, wanted: str, org: OrgSnapshot) -> Issue:
-    match = difflib.get_close_matches(wanted, list(org.attributes), n=1, cutoff=0.6)
+    same = [name for name in org.attributes if _squash(name) == _squash(wanted)]
+    match = same or difflib.get_close_matches(wanted, list(org.attributes), n=1, cutoff=0.6)
+    fix: str | None = None
     if match:
         message = (f'"{wanted}" is not an attribute of your organisation: '
                    f'did you mean "{match[0]}"?')
-        fix: str | None = f"attribute:{match[0]}"
+        # a typo's closest name is a guess: fix only what differs in case, spaces and dashes
+        fix = f"attribute:{same[0]}" if len(same) == 1 else None
     else:
         defined = ", ".join(sorted(org.attributes)) or "none yet"
         message = (f'"{wanted}" is not an attribute of your organisation '

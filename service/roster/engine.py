@@ -22,11 +22,11 @@ from .columns import REQUIRED, Column, read_header
 from .grid import CellKind, Grid
 from .issues import ERROR, WARNING, Issue, Problem, a1, summarize
 from .organisation import OrgSnapshot
-from .rules import INVISIBLE, build_row_schema
+from .rules import BLANK, INVISIBLE, build_row_schema, is_blank
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 60
-_STRIPPED = " \t" + INVISIBLE
+_NAMED_ROWS = 10  # other rows named in a duplicate's message
 
 
 @dataclass(slots=True)
@@ -79,6 +79,10 @@ class _Checked:
     problems: tuple[Problem, ...]
     fix: str | None
     loaded: Any
+    blank: bool = False
+
+
+_EMPTY = _Checked((), None, None, blank=True)
 
 
 class _FieldRunner:
@@ -111,7 +115,9 @@ class _FieldRunner:
             self.name, self.name.split(":")[0])
 
     def _check(self, value: str) -> _Checked:
-        stripped = value if self.secret else value.strip(_STRIPPED)
+        if is_blank(value):
+            return _EMPTY
+        stripped = value if self.secret else value.strip(BLANK)
         edge: list[Problem] = []
         if stripped != value:
             edge.append(self._edge_problem(value, stripped))
@@ -122,13 +128,14 @@ class _FieldRunner:
         return _Checked(problems, None if self.secret else self._safe_fix(value, stripped), None)
 
     def _edge_problem(self, value: str, stripped: str) -> Problem:
-        ends = value[: len(value) - len(value.lstrip(_STRIPPED))] + value[len(value.rstrip(_STRIPPED)):]
+        start, end = value.lstrip(BLANK), value.rstrip(BLANK)
+        ends = value[: len(value) - len(start)] + value[len(end):]
         if any(ch in INVISIBLE for ch in ends):
             return Problem(f"{self._prefix}.invisible_characters",
                            "The value starts or ends with invisible characters (zero-width or "
                            "no-break spaces): remove them.")
         return Problem(f"{self._prefix}.surrounding_spaces",
-                       "The value starts or ends with spaces: remove them.")
+                       "The value starts or ends with spaces or line breaks: remove them.")
 
     def _safe_fix(self, value: str, stripped: str) -> str | None:
         candidate = stripped
@@ -138,6 +145,16 @@ class _FieldRunner:
             return None
         problems, _ = self._load(candidate)
         return None if problems else candidate
+
+
+def _other_rows(rows: list[int], row: int) -> str:
+    """The rows that repeat a value, beside `row`; a few, so messages stay short (not n²)."""
+    others = [r for r in rows[: _NAMED_ROWS + 1] if r != row][:_NAMED_ROWS]
+    named = ", ".join(str(r) for r in others)
+    more = len(rows) - 1 - len(others)
+    if more:
+        return f"rows {named} and {more:,} more"
+    return f"row{'s' if len(others) > 1 else ''} {named}"
 
 
 @contextmanager
@@ -162,9 +179,34 @@ def check_size(rows: int, columns: int) -> None:
                             f"{MAX_COLUMNS}. Delete the columns it does not need.")
 
 
+def used_extent(grid: Grid) -> tuple[int, int]:
+    """Rows and columns up to the last one that holds something: trailing empty ones are ignored.
+
+    Rows are counted first, so that a sheet far too long is refused before any column is read.
+    """
+    rows = len(grid.rows)
+    while rows and _blank_row(grid, rows - 1):
+        rows -= 1
+    check_size(rows, 0)
+    width = max((len(cells) for cells in grid.rows[:rows]), default=0)
+    if width > MAX_COLUMNS:  # sources may pad rows with empty cells: look at what they hold
+        width = max((_used_width(cells) for cells in grid.rows[:rows]), default=0)
+    return rows, width
+
+
+def _blank_row(grid: Grid, index: int) -> bool:
+    cells = grid.rows[index]
+    has_kind = bool(grid.kinds) and any((index, c) in grid.kinds for c in range(len(cells)))
+    return not has_kind and all(is_blank(cell) for cell in cells)
+
+
+def _used_width(cells: list[str]) -> int:
+    return next((c + 1 for c in range(len(cells) - 1, -1, -1) if not is_blank(cells[c])), 0)
+
+
 def validate_grid(grid: Grid, org: OrgSnapshot) -> Validation:
     """Check every cell of a roster grid (SPEC §2) and return issues sorted by cell."""
-    check_size(len(grid.rows), max((len(r) for r in grid.rows), default=0))
+    check_size(*used_extent(grid))
     with _no_cyclic_gc():
         return _Run(grid, org).run()
 
@@ -179,12 +221,13 @@ class _Run:
         schema = build_row_schema(org)
         self.runners = {name: _FieldRunner(name, f) for name, f in schema.fields.items()}
         self.issues: list[Issue] = list(self.layout.issues)
-        self.headed = {c.index for c in self.layout.columns}
         # columns whose header exists but is wrong: data under them is not "extra"
-        self.named = {i for i, h in enumerate(grid.header) if h.strip()}
+        self.named = {i for i, h in enumerate(grid.header) if not is_blank(h)}
         # values that must be unique in the sheet, compared as they will be once fixed
         self.keyed: dict[str, dict[str, list[int]]] = {
             "email_address": defaultdict(list), "external_id": defaultdict(list)}
+        # (row, external id, the row's email as keyed): checked against the organisation
+        self.external_ids: list[tuple[int, str, str]] = []
 
     def run(self) -> Validation:
         grid, columns = self.grid, self.layout.columns
@@ -194,7 +237,7 @@ class _Run:
         can_load = not any(i.code == "header.missing_required" for i in self.layout.issues)
         for index in range(1, len(grid.rows)):
             cells = grid.rows[index]
-            if not any(cell.strip() for cell in cells) and not self._has_kind(index, cells):
+            if _blank_row(grid, index):
                 continue
             rows += 1
             row = index + 1
@@ -202,10 +245,11 @@ class _Run:
             self._extra_cells(index, cells)
             record: dict[str, Any] = {"tags": []}
             attributes: dict[str, Any] = {}
+            keys: dict[str, str] = {}
             for column in columns:
                 loaded = self._cell(index, column, cells)
                 if column.field in self.keyed:
-                    key = self._key(index, column, cells)
+                    key = keys[column.field] = self._key(index, column, cells)
                     if key:
                         self.keyed[column.field][key].append(row)
                 if loaded is None:
@@ -219,6 +263,9 @@ class _Run:
             email = record.get("email_address")
             if email is not None:
                 emails[row] = email
+            if keys.get("external_id"):
+                self.external_ids.append(
+                    (row, keys["external_id"], keys.get("email_address", "")))
             if can_load and not any(i.is_error for i in self.issues[errors_before:]):
                 clients.append(ClientRow(row=row, attributes=attributes,
                                          tags=tuple(dict.fromkeys(record.pop("tags"))),
@@ -227,18 +274,15 @@ class _Run:
                          "email address")
         self._duplicates(self.keyed["external_id"], "external_id", "external_id.duplicate",
                          "external id")
-        self._against_organisation(clients, emails)
+        self._against_organisation(clients)
         blocked = {i.row for i in self.issues if i.is_error}
         clients = [c for c in clients if c.row not in blocked]
         self.issues.sort(key=Issue.sort_key)
         return Validation(rows, self.issues, clients, emails)
 
-    def _has_kind(self, index: int, cells: list[str]) -> bool:
-        return bool(self.grid.kinds) and any((index, c) in self.grid.kinds for c in range(len(cells)))
-
     def _extra_cells(self, index: int, cells: list[str]) -> None:
         for c, value in enumerate(cells):
-            if c in self.named or not value.strip():
+            if c in self.named or is_blank(value):
                 continue
             self.issues.append(Issue(index + 1, c + 1, None, "cell.extra", ERROR,
                                      f"This cell has no column header: move the value under a "
@@ -259,25 +303,29 @@ class _Run:
                                      f"This cell shows the error {value or '#ERROR!'}: type the "
                                      "intended value instead."))
             return None
-        if not value:
+        verdict = self.runners[name].check(value) if value else _EMPTY
+        if verdict.blank:
             if name in REQUIRED:
-                self.issues.append(Issue(row, number, name, f"{self.runners[name]._prefix}.required",
-                                         ERROR, f"The {name.replace('_', ' ')} is required: "
-                                                "fill in this cell."))
+                code = f"{self.runners[name]._prefix}.required"
+                self.issues.append(Issue(row, number, name, code, ERROR,
+                                         f"The {name.replace('_', ' ')} is required: "
+                                         "fill in this cell."))
             return None
-        verdict = self.runners[name].check(value)
         for problem in verdict.problems:
             self.issues.append(Issue(row, number, name, problem.code, problem.severity,
                                      str(problem), verdict.fix))
         return verdict.loaded if not verdict.problems else None
 
     def _key(self, index: int, column: Column, cells: list[str]) -> str:
-        """The value a uniqueness rule compares: the fixed value when there is a fix."""
+        """The value a uniqueness rule compares: the fixed value when there is a fix.
+
+        Emails compare case-insensitively (SPEC §2); external ids exactly, as the database does.
+        """
         value = cells[column.index] if column.index < len(cells) else ""
         if not value or (index, column.index) in self.grid.kinds:
             return ""
-        verdict = self.runners[column.field].check(value)
-        return (verdict.fix or value.strip(_STRIPPED)).casefold()
+        key = self.runners[column.field].check(value).fix or value.strip(BLANK)
+        return key.casefold() if column.field == "email_address" else key
 
     def _duplicates(self, seen: dict[str, list[int]], name: str, code: str, label: str) -> None:
         column = self._column_number(name)
@@ -285,26 +333,33 @@ class _Run:
             if len(rows) < 2:
                 continue
             for row in rows:
-                others = ", ".join(str(r) for r in rows if r != row)
                 self.issues.append(Issue(row, column, name, code, ERROR,
-                                         f"This {label} is also in row{'s' if len(rows) > 2 else ''} "
-                                         f"{others}: each client needs their own."))
+                                         f"This {label} is also in {_other_rows(rows, row)}: "
+                                         "each client needs their own."))
 
     def _column_number(self, name: str) -> int | None:
         return next((c.index + 1 for c in self.layout.columns if c.field == name), None)
 
-    def _against_organisation(self, clients: list[ClientRow], emails: dict[int, str]) -> None:
+    def _against_organisation(self, clients: list[ClientRow]) -> None:
+        """Existing clients and their external ids, judged on every row, whatever else is wrong.
+
+        Emails are compared as they will be once fixed, so fixing a row never reveals an error.
+        """
         email_column = self._column_number("email_address")
-        for row, email in emails.items():
-            if email in self.org.client_emails:
-                self.issues.append(Issue(row, email_column, "email_address", "email.already_client",
-                                         WARNING, "Already a client of your organisation: this "
-                                                  "row will be skipped on import."))
+        known = {email.casefold() for email in self.org.client_emails}
+        for key, rows in self.keyed["email_address"].items():
+            if key in known:
+                for row in rows:
+                    self.issues.append(Issue(row, email_column, "email_address",
+                                             "email.already_client", WARNING,
+                                             "Already a client of your organisation: this row "
+                                             "will be skipped on import."))
         for client in clients:
-            client.existing = client.email_address in self.org.client_emails
-            owner = self.org.external_ids.get(client.external_id or "")
-            if owner is not None and owner != client.email_address:
-                self.issues.append(Issue(client.row, self._column_number("external_id"),
-                                         "external_id", "external_id.taken", ERROR,
-                                         f"This external id already belongs to another client "
-                                         f"({owner}): use a different one."))
+            client.existing = client.email_address.casefold() in known
+        external_column = self._column_number("external_id")
+        for row, external_id, email in self.external_ids:
+            owner = self.org.external_ids.get(external_id)
+            if owner is not None and owner.casefold() != email:
+                self.issues.append(Issue(row, external_column, "external_id", "external_id.taken",
+                                         ERROR, f"This external id already belongs to another "
+                                                f"client ({owner}): use a different one."))

@@ -21,6 +21,7 @@ from .issues import Problem
 from .organisation import AttributeDefinition, OrgSnapshot
 
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0\u202f\u2007\u180e"
+BLANK = "".join(chr(code) for code in range(0x3001) if chr(code).isspace()) + INVISIBLE
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 EARLIEST_BIRTHDATE = dt.date(1900, 1, 1)
 NAME_MAX = 100
@@ -32,8 +33,14 @@ _EMAIL = re.compile(
     r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]"
 )
-_COMPACT_DATE = re.compile(r"\d{8}")
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# ASCII digits only: \d would also accept Arabic-Indic or full-width digits
+_COMPACT_DATE = re.compile(r"[0-9]{8}")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+def is_blank(value: str) -> bool:
+    """Empty to the eye: nothing but spaces, line breaks and invisible characters."""
+    return all(ch in BLANK for ch in value)
 
 
 def fail(code: str, message: str) -> ValidationError:
@@ -45,9 +52,12 @@ def fail(code: str, message: str) -> ValidationError:
 
 
 def fix_email(value: str) -> str:
-    """Full-width letters, invisible characters and capitals are unambiguous to repair."""
-    without = "".join(ch for ch in value if ch not in INVISIBLE)
-    return unicodedata.normalize("NFKC", without).strip().lower()
+    """Full-width letters and capitals are unambiguous to repair.
+
+    Invisible characters are removed only at the ends (the engine does it before calling this):
+    inside an address one may stand for a dot, a dash or nothing (SPEC §2: an error, no fix).
+    """
+    return unicodedata.normalize("NFKC", value).strip().lower()
 
 
 def fix_names(value: str) -> str:
@@ -69,6 +79,9 @@ _DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "
 def parse_loose_date(value: str) -> dt.date | None:
     """A date written another way, when its reading is unambiguous; else None."""
     text = value.strip()
+    if match := re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text):  # YYYYMMDD in other digits
+        year, month, day = (int(part) for part in match.groups())
+        return _date_or_none(year, month, day)
     if match := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?", text):
         year, month, day = (int(part) for part in match.groups())
         return _date_or_none(year, month, day)
@@ -133,6 +146,11 @@ def password_rules(value: str) -> None:
     if value != value.strip():
         raise fail("password.surrounding_whitespace",
                    "The password starts or ends with a space: remove it.")
+    if value != value.strip(INVISIBLE):
+        # the client could never type it: a password gets no fix, so say where to look
+        raise fail("password.invisible_characters",
+                   "The password starts or ends with an invisible character (such as a "
+                   "zero-width space): retype it.")
     if not PASSWORD_MIN <= len(value) <= PASSWORD_MAX:
         raise fail("password.length",
                    f"The password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long "
@@ -184,6 +202,9 @@ def max_length(code: str, limit: int, label: str) -> Callable[[str], None]:
 
 def one_of(code: str, allowed: tuple[str, ...], label: str) -> Callable[[str], None]:
     def allowed_value(value: str) -> None:
+        if not allowed:
+            raise fail(code, f"The {label} has no choices defined yet: ask an admin to add "
+                             "them, or leave the cell empty.")
         if value not in allowed:
             raise fail(code, f"The {label} must be exactly {_or(allowed)}.")
 
