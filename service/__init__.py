@@ -1,0 +1,34 @@
+"""Roster's web application: `create_app()` wires settings, database, auth, API and console."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from .config import Settings
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config -> Roster's collaborators -> auth -> blueprints -> error handlers."""
+    app = Flask(__name__, instance_relative_config=True)
+    settings = (test_config or {}).get("ROSTER_SETTINGS") or Settings.from_env(
+        instance_path=app.instance_path)
+    app.config.update(MAX_CONTENT_LENGTH=max(settings.max_body_bytes, settings.max_upload_bytes),
+                      JSON_SORT_KEYS=False)
+    if test_config:
+        app.config.update(test_config)
+
+    from .api import init_app as init_api
+    from .auth_wiring import make_authenticator
+    from .web import init_app as init_web
+    from .wiring import Roster
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    roster = Roster(settings)
+    app.extensions["roster"] = roster
+    app.extensions["roster.auth"] = make_authenticator(settings)
+    init_api(app)
+    init_web(app)
+    return app

@@ -52,3 +52,8 @@ class Unauthorized(RosterError):
 class Forbidden(RosterError):
     status = 403
     title = "Forbidden"
+
+
+def problem(status: int, title: str, detail: str, **extra: object) -> dict[str, object]:
+    """An RFC 9457 problem document."""
+    return {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}

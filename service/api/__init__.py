@@ -1,0 +1,65 @@
+"""The JSON API (SPEC §6): parse the body, authenticate, call the use case, dump the result."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Flask, Response, jsonify
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from ..errors import RosterError, problem
+
+log = logging.getLogger("roster.api")
+PROBLEM_JSON = "application/problem+json"
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def problem_response(status: int, title: str, detail: str, **extra: object) -> Response:
+    response = jsonify(problem(status, title, detail, **extra))
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    return response
+
+
+def init_app(app: Flask) -> None:
+    from . import views  # noqa: F401  (registers the routes on bp)
+    from .openapi import spec_view
+
+    bp.add_url_rule("/openapi.json", view_func=spec_view)
+    app.register_blueprint(bp)
+    app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
+
+    @app.errorhandler(RosterError)
+    def roster_error(error: RosterError) -> Response:
+        extra = getattr(error, "problem_extra", lambda: {})()
+        return problem_response(error.status, error.title, str(error), **extra)
+
+    @app.errorhandler(ValidationError)
+    def bad_body(error: ValidationError) -> Response:
+        return problem_response(422, "The request body is not valid",
+                                f"Fix the request body: {_flatten(error.messages)}")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        detail = {
+            413: "The request is too large: send a smaller body or file.",
+            404: "There is nothing at this address.",
+            405: "This address does not accept that method.",
+        }.get(error.code or 500, error.description or "")
+        return problem_response(error.code or 500, error.name, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        log.exception("unexpected error")
+        return problem_response(500, "Internal error", "Something went wrong on Roster's side; "
+                                "it has been logged. Try again, or tell your admin.")
+
+
+def _flatten(messages: object) -> str:
+    if isinstance(messages, dict):
+        return "; ".join(f"{k}: {_flatten(v)}" for k, v in messages.items())
+    if isinstance(messages, list):
+        return " ".join(_flatten(m) for m in messages)
+    return str(messages)

@@ -1,0 +1,121 @@
+"""The API's routes: each one authenticates, parses, calls one use case and dumps the result."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import current_app, request, url_for
+from sqlalchemy import select
+
+from .. import directory
+from ..auth import Authenticator, Caller
+from ..errors import Forbidden, NotFound
+from ..fixes import apply_fixes
+from ..imports import jobs
+from ..imports.runs import get_run, run_to_dict
+from ..models import Member, Organisation
+from ..sources import locate
+from ..validation import validate_sheet
+from ..wiring import Roster
+from . import bp
+from .schemas import FixBody, ImportBody, ValidateBody
+
+log = logging.getLogger("roster.api")
+
+
+def roster() -> Roster:
+    return current_app.extensions["roster"]
+
+
+def caller() -> Caller:
+    authenticator: Authenticator = current_app.extensions["roster.auth"]
+    return authenticator.verify(request.headers.get("Authorization"))
+
+
+def body(schema: Any) -> dict[str, Any]:
+    """The JSON body loaded by its schema; an empty body means every default."""
+    data = request.get_json(silent=True) if request.content_length else {}
+    if data is None:
+        data = {"": "not JSON"}
+    return schema.load(data)
+
+
+def worksheet_of(data: dict[str, Any]) -> str | int | None:
+    return data.get("worksheet_id", data.get("worksheet"))
+
+
+def sheet_organisation(spreadsheet_id: str, who: Caller) -> Organisation:
+    if locate.spreadsheet_id(spreadsheet_id) != spreadsheet_id:
+        raise NotFound("This is not a Google spreadsheet id.")
+    with roster().db.session() as session:
+        return directory.organisation_of_sheet(session, spreadsheet_id, who.email)
+
+
+@bp.post("/sheets/<spreadsheet_id>/validate")
+def validate(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
+    who = caller()
+    data = body(ValidateBody())
+    organisation = sheet_organisation(spreadsheet_id, who)
+    with roster().db.session() as session:
+        snapshot = directory.snapshot(session, organisation)
+    checked = validate_sheet(roster().sheets, spreadsheet_id, worksheet_of(data), snapshot)
+    log.info("validated sheet=%s rows=%d errors=%d", spreadsheet_id,
+             checked.validation.rows, checked.validation.summary["errors"])
+    return checked.to_dict(), 200
+
+
+@bp.post("/sheets/<spreadsheet_id>/imports")
+def start_import(spreadsheet_id: str) -> Any:
+    who = caller()
+    data = body(ImportBody())
+    organisation = sheet_organisation(spreadsheet_id, who)
+    started = jobs.start_import(roster(), organisation.id, spreadsheet_id, worksheet_of(data),
+                                who.email, mode=data["mode"],
+                                update_existing=data["update_existing"],
+                                dry_run=data["dry_run"])
+    if started.run is None:
+        return {"plan": started.plan}, 200
+    dispatch(roster(), started.run.id)
+    location = url_for("api.import_status", import_id=started.run.id)
+    return {"import": run_to_dict(started.run)}, 202, {"Location": location}
+
+
+def dispatch(app_roster: Roster, run_id: str) -> None:
+    """Hand the run to a worker: a thread here, or Cloud Tasks when configured."""
+    if app_roster.settings.tasks == "cloud-tasks":
+        from ..imports.cloud_tasks import enqueue
+
+        enqueue(app_roster.settings, run_id)
+        return
+
+    def work() -> None:
+        try:
+            jobs.work(app_roster, run_id)
+        except Exception:
+            log.exception("import %s failed", run_id)
+
+    threading.Thread(target=work, name=f"import-{run_id}", daemon=True).start()
+
+
+@bp.get("/imports/<import_id>")
+def import_status(import_id: str) -> tuple[dict[str, Any], int]:
+    who = caller()
+    run = get_run(roster().db, import_id)
+    with roster().db.session() as session:
+        member = session.scalar(select(Member).where(
+            Member.organisation_id == run.organisation_id, Member.email == who.email))
+    if member is None:
+        raise Forbidden("You are not a member of the organisation this import belongs to.")
+    return {"import": run_to_dict(run)}, 200
+
+
+@bp.post("/sheets/<spreadsheet_id>/fix")
+def fix(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
+    who = caller()
+    data = body(FixBody())
+    organisation = sheet_organisation(spreadsheet_id, who)
+    with roster().db.session() as session:
+        snapshot = directory.snapshot(session, organisation)
+    return apply_fixes(roster().sheets, spreadsheet_id, worksheet_of(data), snapshot), 200

@@ -1,0 +1,342 @@
+"""`roster` commands: thin wrappers over the same use cases the API calls."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from . import directory
+from .config import Settings
+from .errors import RosterError
+from .imports import jobs
+from .imports.runs import ImportBlocked, run_to_dict
+from .models import Client, Organisation
+from .roster.engine import Validation, validate_grid
+from .roster.issues import Issue
+from .sources import locate, workbook
+from .validation import validate_sheet
+from .wiring import Roster
+
+EXIT_OK, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"roster: {message}", err=True)
+    sys.exit(EXIT_CANNOT_RUN)
+
+
+def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A mistake a user can make prints one clear line and exits 2, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except RosterError as error:
+            _fail(str(error))
+        except KeyboardInterrupt:
+            _fail("interrupted; run the same command again to finish.")
+
+    return wrapper
+
+
+@contextmanager
+def opened() -> Iterator[Roster]:
+    roster = Roster(Settings.from_env())
+    try:
+        yield roster
+    finally:
+        roster.close()
+
+
+def _organisation(roster: Roster, slug: str | None) -> Organisation:
+    with roster.db.session() as session:
+        return directory.find_organisation(session, slug)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Roster: check a client roster cell by cell and import it into your organisation."""
+
+
+option_org = click.option("--org", "org", metavar="SLUG", help="Organisation (default: the only one).")
+option_worksheet = click.option("--worksheet", metavar="TITLE|GID",
+                                help="Worksheet title, or its gid (default: the first).")
+
+
+@main.command()
+@click.argument("source")
+@option_worksheet
+@option_org
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--annotate", metavar="OUT.xlsx", help="Write a copy with the issues as comments.")
+@friendly
+def validate(source: str, worksheet: str | None, org: str | None, fmt: str,
+             annotate: str | None) -> None:
+    """Check SOURCE (a .csv/.xlsx file, or a Google spreadsheet id or URL)."""
+    with opened() as roster:
+        organisation = _organisation(roster, org)
+        with roster.db.session() as session:
+            snapshot = directory.snapshot(session, organisation)
+        ref = locate.worksheet_ref(worksheet)
+        if locate.is_file(source):
+            grid = workbook.read_file(source, ref)
+            validation = validate_grid(grid, snapshot)
+            extra: dict[str, Any] = {}
+        else:
+            spreadsheet = _spreadsheet(source)
+            checked = validate_sheet(roster.sheets, spreadsheet, ref, snapshot)
+            grid, validation, extra = checked.grid, checked.validation, checked.to_dict()
+        if annotate:
+            if not locate.is_file(source):
+                _fail("--annotate works on files; a Google Sheet gets notes in its cells.")
+            workbook.annotate(source, grid, validation.issues, annotate)
+    if fmt == "json":
+        click.echo(json.dumps({**extra, **validation.to_dict()}, ensure_ascii=False, indent=2))
+    else:
+        _print_issues(validation)
+        if annotate:
+            click.echo(f"Annotated copy written to {annotate}.")
+    sys.exit(EXIT_ERRORS if validation.summary["errors"] else EXIT_OK)
+
+
+def _spreadsheet(source: str) -> str:
+    spreadsheet = locate.spreadsheet_id(source)
+    if spreadsheet is None:
+        _fail(f'"{source}" is neither a .csv/.xlsx file nor a Google spreadsheet id or URL.')
+    assert spreadsheet is not None
+    return spreadsheet
+
+
+def _print_issues(validation: Validation) -> None:
+    issues = validation.issues
+    if issues:
+        width = max(len(i.cell or "sheet") for i in issues)
+        for issue in issues:
+            fix = f'  [fix: "{issue.fix}"]' if issue.fix is not None else ""
+            click.echo(f"{(issue.cell or 'sheet'):<{width}}  {_label(issue)}  "
+                       f"{issue.message}{fix}")
+    s = validation.summary
+    click.echo(f"{s['rows']} rows, {s['errors']} errors, {s['warnings']} warnings.")
+
+
+def _label(issue: Issue) -> str:
+    return "error  " if issue.is_error else "warning"
+
+
+@main.command(name="import")
+@click.argument("source")
+@option_worksheet
+@option_org
+@click.option("--skip-invalid", is_flag=True, help="Import the rows without errors.")
+@click.option("--update-existing", is_flag=True, help="Update existing clients' profiles.")
+@click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
+@click.option("--as", "started_by", default="cli", metavar="EMAIL", help="Who is importing.")
+@friendly
+def import_(source: str, worksheet: str | None, org: str | None, skip_invalid: bool,
+            update_existing: bool, dry_run: bool, started_by: str) -> None:
+    """Import SOURCE's valid rows as clients (no invitation is sent)."""
+    if not locate.is_file(source):
+        source = _spreadsheet(source)
+    with opened() as roster:
+        organisation = _organisation(roster, org)
+        mode = "skip_invalid" if skip_invalid else "all_or_nothing"
+        try:
+            started = jobs.start_import(roster, organisation.id, source,
+                                        locate.worksheet_ref(worksheet), started_by, mode=mode,
+                                        update_existing=update_existing, dry_run=dry_run)
+        except ImportBlocked as blocked:
+            _print_issues(blocked.validation)
+            click.echo(str(blocked), err=True)
+            sys.exit(EXIT_ERRORS)
+        plan = started.plan
+        click.echo(f"Plan: {plan['create']} to create, {plan['update']} to update, "
+                   f"{plan['skip']} already clients, {plan['blocked']} with errors.")
+        if started.run is None:
+            click.echo("Dry run: nothing was written.")
+            return
+        with click.progressbar(length=max(started.run.total, 1), label="Importing",
+                               file=sys.stderr) as bar:
+            done = started.run.processed
+            bar.update(done)
+
+            def progress(run: Any) -> None:
+                nonlocal done
+                bar.update(run.processed - done)
+                done = run.processed
+
+            run = jobs.work(roster, started.run.id, progress)
+    result = run_to_dict(run)
+    click.echo(f"Import {result['status']}: {result['created']} created, "
+               f"{result['updated']} updated, {result['skipped']} skipped, "
+               f"{result['failed_rows']} rows with errors not imported.")
+    if result["message"]:
+        click.echo(result["message"])
+    sys.exit(EXIT_OK if run.status == "succeeded" else EXIT_ERRORS)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, type=int, show_default=True)
+@friendly
+def serve(host: str, port: int) -> None:
+    """Run the backend and web console, configured from the environment."""
+    from werkzeug.serving import run_simple
+
+    from . import create_app
+
+    app = create_app()
+    click.echo(f"Roster is running: open http://{host}:{port}/ (Ctrl+C to stop).")
+    run_simple(host, port, app, threaded=True)
+
+
+@main.command()
+@friendly
+def demo() -> None:
+    """Give the default organisation the demo's tags, attributes and admin (idempotent)."""
+    from .demo import seed_demo
+
+    with opened() as roster, roster.db.session() as session:
+        seed_demo(session, roster.settings.dev_user)
+    click.echo("Demo organisation ready: try `roster validate examples/roster.csv`.")
+
+
+@main.group()
+def orgs() -> None:
+    """Organisations."""
+
+
+@orgs.command(name="create")
+@click.argument("slug")
+@click.option("--name")
+@friendly
+def orgs_create(slug: str, name: str | None) -> None:
+    with opened() as roster, roster.db.session() as session:
+        directory.create_organisation(session, slug, name)
+    click.echo(f"Organisation {slug} created.")
+
+
+@main.group()
+def members() -> None:
+    """Members (pros and admins) of an organisation."""
+
+
+@members.command(name="add")
+@click.argument("email")
+@option_org
+@click.option("--role", type=click.Choice(directory.ROLES), default="pro", show_default=True)
+@friendly
+def members_add(email: str, org: str | None, role: str) -> None:
+    with opened() as roster, roster.db.session() as session:
+        organisation = directory.find_organisation(session, org)
+        directory.add_member(session, organisation, email, role)
+    click.echo(f"{email.lower()} added to {organisation.slug} as {role}.")
+
+
+@main.group()
+def tags() -> None:
+    """Tags clients can carry."""
+
+
+@tags.command(name="add")
+@click.argument("names", nargs=-1, required=True)
+@option_org
+@friendly
+def tags_add(names: tuple[str, ...], org: str | None) -> None:
+    with opened() as roster, roster.db.session() as session:
+        organisation = directory.find_organisation(session, org)
+        added = directory.add_tags(session, organisation, list(names))
+    click.echo(f"{len(added)} tag(s) added to {organisation.slug}.")
+
+
+@main.group()
+def attributes() -> None:
+    """Attribute definitions (attribute:<Name> columns)."""
+
+
+@attributes.command(name="add")
+@click.argument("name")
+@click.option("--type", "type_", required=True,
+              type=click.Choice(["text", "number", "date", "boolean", "choice"]))
+@click.option("--choices", help="Comma-separated choices, for --type choice.")
+@option_org
+@friendly
+def attributes_add(name: str, type_: str, choices: str | None, org: str | None) -> None:
+    with opened() as roster, roster.db.session() as session:
+        organisation = directory.find_organisation(session, org)
+        directory.add_attribute(session, organisation, name, type_,
+                                choices.split(",") if choices else None)
+    click.echo(f"Attribute {name} ({type_}) added to {organisation.slug}.")
+
+
+@main.group()
+def sheets() -> None:
+    """Google spreadsheets linked to an organisation."""
+
+
+@sheets.command(name="link")
+@click.argument("spreadsheet")
+@option_org
+@friendly
+def sheets_link(spreadsheet: str, org: str | None) -> None:
+    spreadsheet_id = _spreadsheet(spreadsheet)
+    with opened() as roster, roster.db.session() as session:
+        organisation = directory.find_organisation(session, org)
+        directory.link_sheet(session, organisation, spreadsheet_id)
+    click.echo(f"Spreadsheet {spreadsheet_id} linked to {organisation.slug}.")
+
+
+@main.group()
+def clients() -> None:
+    """Client accounts."""
+
+
+@clients.command(name="list")
+@option_org
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@friendly
+def clients_list(org: str | None, fmt: str) -> None:
+    with opened() as roster, roster.db.session() as session:
+        organisation = directory.find_organisation(session, org)
+        found = session.scalars(select(Client).where(Client.organisation_id == organisation.id)
+                                .order_by(Client.email)).all()
+        listed = [client_to_dict(c) for c in found]
+    if fmt == "json":
+        click.echo(json.dumps({"clients": listed}, ensure_ascii=False, indent=2))
+        return
+    for c in listed:
+        click.echo(f"{c['email_address']}  {c['first_name']} {c['last_name']}  {c['birthdate']}"
+                   f"  {c['gender']}  {','.join(c['tags'])}")
+    click.echo(f"{len(listed)} clients.")
+
+
+def client_to_dict(client: Client) -> dict[str, Any]:
+    """A client as SPEC §8 lists it: never a password or hash."""
+    return {
+        "email_address": client.email, "first_name": client.first_name,
+        "last_name": client.last_name, "birthdate": client.birthdate.strftime("%Y%m%d"),
+        "gender": client.gender, "external_id": client.external_id,
+        "tags": sorted(t.name for t in client.tags), "attributes": client.attributes or {},
+        "must_change_password": client.must_change_password,
+    }
+
+
+@main.group()
+def db() -> None:
+    """The database."""
+
+
+@db.command(name="upgrade")
+@friendly
+def db_upgrade() -> None:
+    """Apply schema migrations."""
+    with opened():
+        pass
+    click.echo("Database is up to date.")

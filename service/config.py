@@ -1,0 +1,69 @@
+"""The one reader of the environment: every setting, its default, and where it comes from."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Roster's configuration (documented in the README's configuration table)."""
+
+    database_url: str = ""  # ROSTER_DATABASE_URL; default: a SQLite file in the instance folder
+    id_token_audiences: tuple[str, ...] = ()  # ROSTER_ID_TOKEN_AUDIENCES, comma-separated
+    id_token_certs_url: str = GOOGLE_CERTS_URL  # ROSTER_ID_TOKEN_CERTS_URL
+    auth_mode: str = "google"  # ROSTER_AUTH: google | dev (local only, refused on App Engine)
+    dev_user: str = "admin@example.com"  # ROSTER_DEV_USER: who the dev mode says is calling
+    sheets_emulator_host: str | None = None  # SHEETS_EMULATOR_HOST
+    google_credentials: str | None = None  # GOOGLE_APPLICATION_CREDENTIALS
+    tasks: str = "inline"  # ROSTER_TASKS: inline | cloud-tasks
+    tasks_queue: str | None = None  # ROSTER_TASKS_QUEUE
+    tasks_emulator_host: str | None = None  # CLOUD_TASKS_EMULATOR_HOST
+    tasks_target_url: str | None = None  # ROSTER_TASKS_TARGET_URL: where the queue calls back
+    tasks_service_account: str | None = None  # ROSTER_TASKS_SERVICE_ACCOUNT: OIDC identity of tasks
+    hash_workers: int = 0  # ROSTER_HASH_WORKERS: processes hashing passwords; 0 = one per core
+    argon2_profile: str = "production"  # ROSTER_ARGON2_PROFILE: production | test (cheap, tests only)
+    import_chunk_size: int = 500  # ROSTER_IMPORT_CHUNK_SIZE: rows per transaction
+    max_body_bytes: int = 1_000_000  # ROSTER_MAX_BODY_BYTES: largest accepted request body
+    max_upload_bytes: int = 50_000_000  # ROSTER_MAX_UPLOAD_BYTES: largest uploaded CSV/XLSX
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, instance_path: str = "") -> Settings:
+        """Defaults in code, overrides from the environment."""
+        env = os.environ if environ is None else environ
+        default_db = "sqlite:///" + str(Path(instance_path or "instance") / "roster.sqlite")
+        audiences = env.get("ROSTER_ID_TOKEN_AUDIENCES", "")
+        return cls(
+            database_url=env.get("ROSTER_DATABASE_URL") or default_db,
+            id_token_audiences=tuple(a.strip() for a in audiences.split(",") if a.strip()),
+            id_token_certs_url=env.get("ROSTER_ID_TOKEN_CERTS_URL") or GOOGLE_CERTS_URL,
+            auth_mode=env.get("ROSTER_AUTH", "google"),
+            dev_user=env.get("ROSTER_DEV_USER", cls.dev_user),
+            sheets_emulator_host=env.get("SHEETS_EMULATOR_HOST") or None,
+            google_credentials=env.get("GOOGLE_APPLICATION_CREDENTIALS") or None,
+            tasks=env.get("ROSTER_TASKS", "inline"),
+            tasks_queue=env.get("ROSTER_TASKS_QUEUE") or None,
+            tasks_emulator_host=env.get("CLOUD_TASKS_EMULATOR_HOST") or None,
+            tasks_target_url=env.get("ROSTER_TASKS_TARGET_URL") or None,
+            tasks_service_account=env.get("ROSTER_TASKS_SERVICE_ACCOUNT") or None,
+            hash_workers=int(env.get("ROSTER_HASH_WORKERS", "0")),
+            argon2_profile=env.get("ROSTER_ARGON2_PROFILE", "production"),
+            import_chunk_size=int(env.get("ROSTER_IMPORT_CHUNK_SIZE", "500")),
+            max_body_bytes=int(env.get("ROSTER_MAX_BODY_BYTES", "1000000")),
+            max_upload_bytes=int(env.get("ROSTER_MAX_UPLOAD_BYTES", "50000000")),
+        )
+
+    def replace(self, **changes: object) -> Settings:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Settings(**values)  # type: ignore[arg-type]
+
+
+def on_app_engine(environ: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if environ is None else environ
+    return any(env.get(key) for key in ("GAE_ENV", "GAE_APPLICATION", "GAE_SERVICE"))

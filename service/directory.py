@@ -1,0 +1,150 @@
+"""The organisation registry: organisations, members, tags, attributes and linked sheets."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .errors import Conflict, Forbidden, NotFound, RosterError
+from .models import AttributeDefinition, Client, LinkedSheet, Member, Organisation, Tag
+from .roster import organisation as domain
+from .roster.organisation import ATTRIBUTE_TYPES, OrgSnapshot
+
+DEFAULT_SLUG = "default"
+ROLES = ("admin", "pro")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def ensure_default(session: Session) -> None:
+    """A fresh database has a `default` organisation, so a first run needs no set-up."""
+    if session.scalar(select(func.count()).select_from(Organisation)) == 0:
+        session.add(Organisation(slug=DEFAULT_SLUG, name="Default organisation"))
+        session.flush()
+
+
+def create_organisation(session: Session, slug: str, name: str | None = None) -> Organisation:
+    if not _SLUG.fullmatch(slug):
+        raise RosterError(f'"{slug}" is not a valid organisation slug: use lowercase letters, '
+                          "digits and dashes.")
+    if session.scalar(select(Organisation).where(Organisation.slug == slug)):
+        raise Conflict(f'The organisation "{slug}" already exists.')
+    organisation = Organisation(slug=slug, name=name or slug)
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def find_organisation(session: Session, slug: str | None) -> Organisation:
+    """The organisation named by slug, or the only one when no slug is given."""
+    if slug:
+        found = session.scalar(select(Organisation).where(Organisation.slug == slug))
+        if found is None:
+            raise NotFound(f'There is no organisation "{slug}": create it with '
+                           f"`roster orgs create {slug}`.")
+        return found
+    organisations = session.scalars(select(Organisation).limit(2)).all()
+    if len(organisations) != 1:
+        raise RosterError("There are several organisations: name one with --org SLUG.")
+    return organisations[0]
+
+
+def add_member(session: Session, organisation: Organisation, email: str, role: str) -> Member:
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise RosterError(f'"{role}" is not a role: use admin or pro.')
+    if "@" not in email:
+        raise RosterError(f'"{email}" is not an email address.')
+    member = Member(organisation_id=organisation.id, email=email, role=role)
+    _insert_unique(session, member, f"{email} is already a member of {organisation.slug}.")
+    return member
+
+
+def add_tags(session: Session, organisation: Organisation, names: list[str]) -> list[str]:
+    """Add the tags that do not exist yet; return the ones added."""
+    existing = set(session.scalars(select(Tag.name).where(Tag.organisation_id == organisation.id)))
+    added = []
+    for name in dict.fromkeys(n.strip() for n in names):
+        if not name or len(name) > 100:
+            raise RosterError(f'"{name}" is not a valid tag name (1 to 100 characters).')
+        if name not in existing:
+            session.add(Tag(organisation_id=organisation.id, name=name))
+            added.append(name)
+    session.flush()
+    return added
+
+
+def add_attribute(session: Session, organisation: Organisation, name: str, type_: str,
+                  choices: list[str] | None = None) -> AttributeDefinition:
+    name = name.strip()
+    if type_ not in ATTRIBUTE_TYPES:
+        raise RosterError(f'"{type_}" is not an attribute type: use {", ".join(ATTRIBUTE_TYPES)}.')
+    if not name or len(name) > 100 or ":" in name:
+        raise RosterError(f'"{name}" is not a valid attribute name (1 to 100 characters, no ":").')
+    cleaned = [c.strip() for c in choices or [] if c.strip()]
+    if type_ == "choice" and not cleaned:
+        raise RosterError("A choice attribute needs its choices: --choices A,B,C.")
+    definition = AttributeDefinition(organisation_id=organisation.id, name=name, type=type_,
+                                     choices=cleaned if type_ == "choice" else [])
+    _insert_unique(session, definition,
+                   f'The attribute "{name}" already exists in {organisation.slug}.')
+    return definition
+
+
+def link_sheet(session: Session, organisation: Organisation, spreadsheet_id: str) -> LinkedSheet:
+    owner = session.scalar(select(LinkedSheet).where(LinkedSheet.spreadsheet_id == spreadsheet_id))
+    if owner is not None:
+        if owner.organisation_id == organisation.id:
+            return owner
+        raise Conflict("This spreadsheet is already linked to another organisation.")
+    sheet = LinkedSheet(organisation_id=organisation.id, spreadsheet_id=spreadsheet_id)
+    session.add(sheet)
+    session.flush()
+    return sheet
+
+
+def organisation_of_sheet(session: Session, spreadsheet_id: str, email: str) -> Organisation:
+    """The organisation that linked the sheet, if the caller is one of its members."""
+    sheet = session.scalar(select(LinkedSheet).where(LinkedSheet.spreadsheet_id == spreadsheet_id))
+    if sheet is None:
+        raise NotFound("This spreadsheet is not linked to a Roster organisation: ask an admin "
+                       "to run `roster sheets link` for it.")
+    membership = session.scalar(select(Member).where(
+        Member.organisation_id == sheet.organisation_id, Member.email == email.lower()))
+    if membership is None:
+        raise Forbidden(f"{email} is not a member of the organisation that owns this sheet: "
+                        "ask its admin to add you.")
+    organisation = session.get(Organisation, sheet.organisation_id)
+    assert organisation is not None
+    return organisation
+
+
+def snapshot(session: Session, organisation: Organisation) -> OrgSnapshot:
+    """What the rules need to know, read once per validation."""
+    org_id = organisation.id
+    tags = frozenset(session.scalars(select(Tag.name).where(Tag.organisation_id == org_id)))
+    attributes = {
+        a.name: domain.AttributeDefinition(a.name, a.type, tuple(a.choices or ()))
+        for a in session.scalars(
+            select(AttributeDefinition).where(AttributeDefinition.organisation_id == org_id))
+    }
+    emails: set[str] = set()
+    external_ids: dict[str, str] = {}
+    rows = session.execute(select(Client.email, Client.external_id)
+                           .where(Client.organisation_id == org_id))
+    for email, external_id in rows:
+        emails.add(email)
+        if external_id:
+            external_ids[external_id] = email
+    return OrgSnapshot(tags, attributes, frozenset(emails), external_ids)
+
+
+def _insert_unique(session: Session, row: object, message: str) -> None:
+    """Insert a row; a clash with a unique constraint becomes a Conflict that names it."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError as error:
+        raise Conflict(message) from error

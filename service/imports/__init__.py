@@ -1,0 +1,1 @@
+"""Import runs: planning, chunks, password hashing and the workers that process them."""

@@ -1,0 +1,121 @@
+"""The import use case end to end: validate the source, open a run, work it, report back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import directory
+from ..models import ImportRun
+from ..roster.columns import read_header
+from ..roster.engine import Validation, validate_grid
+from ..roster.grid import Grid
+from ..roster.notes import MARK, is_roster_note
+from ..roster.organisation import OrgSnapshot
+from ..sources import locate, workbook
+from ..validation import validate_sheet
+from ..wiring import Roster
+from .plan import plan_import
+from .runs import ImportRequest, Progress, get_run, open_run, process_run, results_of
+
+
+@dataclass
+class Started:
+    """The answer to an import request: a dry-run plan, or the run that was opened."""
+
+    plan: dict[str, int]
+    run: ImportRun | None = None
+
+
+def _snapshot(roster: Roster, organisation_id: int) -> OrgSnapshot:
+    with roster.db.session() as session:
+        organisation = session.get(directory.Organisation, organisation_id)
+        assert organisation is not None
+        return directory.snapshot(session, organisation)
+
+
+def _read(roster: Roster, source: str, worksheet: str | int | None) -> Grid:
+    if locate.is_file(source):
+        return workbook.read_file(source, worksheet)
+    return roster.sheets.read(source, worksheet)
+
+
+def start_import(roster: Roster, organisation_id: int, source: str,
+                 worksheet: str | int | None, started_by: str, *, mode: str = "all_or_nothing",
+                 update_existing: bool = False, dry_run: bool = False) -> Started:
+    """Validate (writing notes to a sheet), then plan, then open a run unless it is a dry run."""
+    org = _snapshot(roster, organisation_id)
+    if locate.is_file(source):
+        grid = workbook.read_file(source, worksheet)
+        validation = validate_grid(grid, org)
+    else:
+        checked = validate_sheet(roster.sheets, source, worksheet, org)
+        grid, validation = checked.grid, checked.validation
+    plan = plan_import(validation, mode, update_existing)
+    counts = plan.counts()
+    if dry_run:
+        return Started(counts)
+    request = ImportRequest(source=source, worksheet_id=grid.sheet_id,
+                            worksheet_title=grid.title or None, started_by=started_by,
+                            mode=mode, update_existing=update_existing)
+    with roster.db.session() as session:
+        organisation = session.get(directory.Organisation, organisation_id)
+    assert organisation is not None
+    run, _ = open_run(roster.db, organisation, request, validation)
+    return Started(counts, run)
+
+
+def work(roster: Roster, run_id: str, progress: Progress | None = None,
+         validation: Validation | None = None) -> ImportRun:
+    """Process a run to its end (or resume it) and show the results in the sheet."""
+    run = get_run(roster.db, run_id)
+    worksheet = run.worksheet_id if run.worksheet_id is not None else run.worksheet_title
+
+    def load() -> Validation:
+        if validation is not None:
+            return validation
+        return validate_grid(_read(roster, run.source, worksheet), _snapshot(
+            roster, run.organisation_id))
+
+    run = process_run(roster.db, run_id, load, roster.hashing,
+                      roster.settings.import_chunk_size, progress)
+    if run.status == "succeeded" and not locate.is_file(run.source):
+        report_to_sheet(roster, run)
+    return run
+
+
+OUTCOME_TEXT = {
+    "created": "imported as a new client",
+    "updated": "updated an existing client",
+    "skipped": "skipped: already a client",
+}
+
+
+def report_to_sheet(roster: Roster, run: ImportRun) -> dict[str, int]:
+    """A note on each row's email cell, where the row still holds the same email."""
+    grid = roster.sheets.read(run.source, run.worksheet_id)
+    notes, misplaced = result_notes(grid, results_of(roster.db, run.id), run)
+    if notes:
+        assert grid.sheet_id is not None
+        roster.sheets.write_notes(run.source, grid.sheet_id, notes)
+    return {"placed": len(notes), "not_placed": misplaced}
+
+
+def result_notes(grid: Grid, results: list[tuple[int, str, str]], run: ImportRun
+                 ) -> tuple[dict[tuple[int, int], str], int]:
+    """The notes that show each row's outcome; rows that moved are counted, not misplaced."""
+    layout = read_header(grid.header, OrgSnapshot())
+    column = next((c.index for c in layout.columns if c.field == "email_address"), None)
+    if column is None:
+        return {}, len(results)
+    when = run.finished_at.strftime("%Y-%m-%d") if run.finished_at else ""
+    notes: dict[tuple[int, int], str] = {}
+    misplaced = 0
+    for row, email, outcome in results:
+        cell = (row - 1, column)
+        shown = grid.value(row - 1, column).strip().lower()
+        current = grid.notes.get(cell, "")
+        if shown != email or (current and not is_roster_note(current)):
+            misplaced += 1
+            continue
+        notes[cell] = f"{MARK}\n• Import {when}: {OUTCOME_TEXT[outcome]} (by {run.started_by})."
+    return notes, misplaced

@@ -1,0 +1,315 @@
+"""Import runs: at most one per sheet at a time, processed in chunks, each chunk a transaction.
+
+A run is a row in `import_runs`. Its `active_key` (unique) is the per-sheet lock; its `lease`
+and `heartbeat_at` say which worker is processing it. A worker that dies leaves a stale
+heartbeat: after STALE_AFTER the next import of the sheet resumes the run where its last
+committed chunk ended. Clients are inserted with ON CONFLICT DO NOTHING against the
+(organisation, email) constraint, so racing workers can never create a duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..db import Database
+from ..errors import Conflict, NotFound, RosterError
+from ..models import Client, ImportRowResult, ImportRun, Organisation, Tag, client_tags, utcnow
+from ..roster.engine import ClientRow, Validation
+from .passwords import PasswordHashing
+from .plan import ImportPlan, plan_import
+
+STALE_AFTER = dt.timedelta(seconds=60)
+NO_INVITATIONS = "No invitations were sent: give each client their temporary password yourself."
+
+
+class ImportBlocked(RosterError):
+    """Errors in the roster stop the import; nothing was written."""
+
+    status = 422
+    title = "The roster has errors"
+
+    def __init__(self, validation: Validation) -> None:
+        errors = validation.summary["errors"]
+        super().__init__(f"Nothing was imported: the roster has {errors} error"
+                         f"{'s' if errors != 1 else ''}. Fix the cells with Roster notes, or "
+                         "import with skip invalid rows.")
+        self.validation = validation
+
+    def problem_extra(self) -> dict[str, Any]:
+        return {"issues": [issue.to_dict() for issue in self.validation.issues]}
+
+
+class ImportRunning(Conflict):
+    """Another import of the same sheet is in progress."""
+
+    def __init__(self, run: ImportRun) -> None:
+        since = run.started_at.strftime("%Y-%m-%d %H:%M UTC")
+        super().__init__(f"{run.started_by} is already importing this sheet (since {since}). "
+                         "Wait for it to finish, then import again.")
+        self.run = run
+
+    def problem_extra(self) -> dict[str, Any]:
+        return {"started_by": self.run.started_by,
+                "started_at": self.run.started_at.replace(tzinfo=dt.UTC).isoformat(),
+                "import_id": self.run.id}
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What someone asked to import."""
+
+    source: str  # spreadsheet id or file path
+    worksheet_id: int | None
+    worksheet_title: str | None
+    started_by: str
+    mode: str = "all_or_nothing"
+    update_existing: bool = False
+
+
+def lock_key(organisation_id: int, request: ImportRequest) -> str:
+    sheet = request.worksheet_id if request.worksheet_id is not None else request.worksheet_title
+    return f"{organisation_id}:{request.source}:{sheet or ''}"
+
+
+def run_to_dict(run: ImportRun) -> dict[str, Any]:
+    """The shape of SPEC §6 for GET /api/v1/imports/{id}."""
+
+    def stamp(value: dt.datetime | None) -> str | None:
+        return value.replace(tzinfo=dt.UTC).isoformat() if value else None
+
+    return {
+        "id": run.id, "status": run.status, "total": run.total, "processed": run.processed,
+        "created": run.created, "updated": run.updated, "skipped": run.skipped,
+        "failed_rows": run.failed_rows, "started_by": run.started_by,
+        "started_at": stamp(run.started_at), "finished_at": stamp(run.finished_at),
+        "mode": run.mode, "message": run.message, "invitations_sent": 0,
+    }
+
+
+def open_run(db: Database, organisation: Organisation, request: ImportRequest,
+             validation: Validation) -> tuple[ImportRun, ImportPlan]:
+    """Record a new run, or take over a stale one; refuse when errors block or one is running."""
+    plan = plan_import(validation, request.mode, request.update_existing)
+    if plan.blocked_whole:
+        raise ImportBlocked(validation)
+    key = lock_key(organisation.id, request)
+    with db.session() as session:
+        run = ImportRun(
+            organisation_id=organisation.id, source=request.source,
+            worksheet_id=request.worksheet_id, worksheet_title=request.worksheet_title,
+            mode=request.mode, update_existing=request.update_existing, status="queued",
+            active_key=key, total=validation.rows, processed=len(plan.blocked),
+            failed_rows=len(plan.blocked), started_by=request.started_by,
+        )
+        try:
+            with session.begin_nested():
+                session.add(run)
+            return run, plan
+        except IntegrityError:
+            pass
+        current = session.scalar(select(ImportRun).where(ImportRun.active_key == key))
+        if current is None:  # it finished between our insert and this read
+            raise ImportRunning(run)
+        if current.heartbeat_at > utcnow() - STALE_AFTER:
+            raise ImportRunning(current)
+        return current, plan  # stale: the caller's worker resumes it
+
+
+def get_run(db: Database, run_id: str) -> ImportRun:
+    with db.session() as session:
+        run = session.get(ImportRun, run_id)
+        if run is None:
+            raise NotFound(f"There is no import {run_id}.")
+        return run
+
+
+Progress = Callable[[ImportRun], None]
+
+
+def process_run(db: Database, run_id: str, load: Callable[[], Validation],
+                hashing: PasswordHashing, chunk_size: int = 500,
+                progress: Progress | None = None) -> ImportRun:
+    """Do what is left of a run, chunk by chunk; safe to call again after a crash."""
+    lease = str(uuid.uuid4())
+    if not _claim(db, run_id, lease):
+        return get_run(db, run_id)  # another worker holds it, or it is over
+    try:
+        run = get_run(db, run_id)
+        validation = load()
+        plan = plan_import(validation, run.mode, run.update_existing)
+        if plan.blocked_whole:
+            return _finish(db, run_id, "failed", "The roster changed since the import started "
+                                                 "and now has errors: validate it and import "
+                                                 "again.")
+        with db.session() as session:
+            done = set(session.scalars(select(ImportRowResult.email)
+                                       .where(ImportRowResult.import_run_id == run_id)))
+            tag_ids = {name: tag_id for name, tag_id in session.execute(
+                select(Tag.name, Tag.id).where(Tag.organisation_id == run.organisation_id))}
+        actions = {id(c): "create" for c in plan.create}
+        actions.update({id(c): "update" for c in plan.update})
+        todo = sorted((c for c in plan.create + plan.update + plan.skip
+                       if c.email_address not in done), key=lambda c: c.row)
+        for start in range(0, len(todo), chunk_size):
+            chunk = todo[start:start + chunk_size]
+            creates = [c for c in chunk if actions.get(id(c)) == "create"]
+            hashes = hashing.hash_many([c.initial_password for c in creates])
+            run = _write_chunk(db, run_id, lease, chunk, actions, dict(zip(
+                (c.email_address for c in creates), hashes, strict=True)), tag_ids)
+            if progress is not None:
+                progress(run)
+        return _finish(db, run_id, "succeeded", NO_INVITATIONS)
+    except LeaseLost:
+        return get_run(db, run_id)
+    except Exception as error:
+        message = str(error) if isinstance(error, RosterError) else (
+            "The import stopped on an unexpected error; what was imported is kept. "
+            "Import again to finish it.")
+        _finish(db, run_id, "failed", message)
+        raise
+
+
+class LeaseLost(Exception):
+    """Another worker took the run over (ours looked dead): stop without writing."""
+
+
+def _claim(db: Database, run_id: str, lease: str) -> bool:
+    now = utcnow()
+    with db.session() as session:
+        claimed = session.execute(
+            update(ImportRun)
+            .where(ImportRun.id == run_id, ImportRun.status.in_(("queued", "running")),
+                   or_(ImportRun.lease.is_(None), ImportRun.heartbeat_at < now - STALE_AFTER))
+            .values(lease=lease, status="running", heartbeat_at=now)
+        )
+        return claimed.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _write_chunk(db: Database, run_id: str, lease: str, chunk: list[ClientRow],
+                 actions: dict[int, str], hashes: dict[str, str],
+                 tag_ids: dict[str, int]) -> ImportRun:
+    """One transaction: the clients, their tags, the row results and the run's counters."""
+    with db.session() as session:
+        held = session.execute(update(ImportRun)
+                               .where(ImportRun.id == run_id, ImportRun.lease == lease)
+                               .values(heartbeat_at=utcnow()))
+        if held.rowcount != 1:  # type: ignore[attr-defined]
+            raise LeaseLost()
+        run = session.get(ImportRun, run_id)
+        assert run is not None
+        created = _insert_clients(session, run, [c for c in chunk if c.email_address in hashes],
+                                  hashes, tag_ids)
+        updated = _update_clients(session, run, [c for c in chunk
+                                                 if actions.get(id(c)) == "update"], tag_ids)
+        results = []
+        for client in chunk:
+            email = client.email_address
+            outcome = ("created" if email in created else
+                       "updated" if email in updated else "skipped")
+            results.append({"import_run_id": run_id, "row": client.row, "email": email,
+                            "outcome": outcome})
+        session.execute(ImportRowResult.__table__.insert(), results)
+        run.created += len(created)
+        run.updated += len(updated)
+        run.skipped += len(chunk) - len(created) - len(updated)
+        run.processed += len(chunk)
+        return run
+
+
+def _insert(session: Session):  # type: ignore[no-untyped-def]
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def _insert_clients(session: Session, run: ImportRun, clients: list[ClientRow],
+                    hashes: dict[str, str], tag_ids: dict[str, int]) -> set[str]:
+    """Insert new clients; a row whose email or external id exists is left out, not failed."""
+    if not clients:
+        return set()
+    now = utcnow()
+    values = [{
+        "organisation_id": run.organisation_id, "email": c.email_address,
+        "first_name": c.first_name, "last_name": c.last_name, "birthdate": c.birthdate,
+        "gender": c.gender, "external_id": c.external_id,
+        "attributes": _json_attributes(c.attributes), "password_hash": hashes[c.email_address],
+        "must_change_password": True, "import_run_id": run.id, "created_at": now,
+        "updated_at": now,
+    } for c in clients]
+    statement = (_insert(session)(Client).values(values).on_conflict_do_nothing()
+                 .returning(Client.id, Client.email))
+    inserted = {email: client_id for client_id, email in session.execute(statement)}
+    by_email = {c.email_address: c for c in clients}
+    _add_tags(session, [(inserted[e], by_email[e].tags) for e in inserted], tag_ids)
+    return set(inserted)
+
+
+def _update_clients(session: Session, run: ImportRun, clients: list[ClientRow],
+                    tag_ids: dict[str, int]) -> set[str]:
+    """Update profile fields of existing clients; never their password."""
+    updated = set()
+    for c in clients:
+        client = session.scalar(select(Client).where(
+            Client.organisation_id == run.organisation_id, Client.email == c.email_address))
+        if client is None:
+            continue
+        client.first_name, client.last_name = c.first_name, c.last_name
+        client.birthdate, client.gender = c.birthdate, c.gender
+        if c.external_id is not None:
+            client.external_id = c.external_id
+        client.attributes = {**(client.attributes or {}), **_json_attributes(c.attributes)}
+        client.updated_at = utcnow()
+        session.flush()
+        have = {t.name for t in client.tags}
+        _add_tags(session, [(client.id, tuple(t for t in c.tags if t not in have))], tag_ids)
+        updated.add(c.email_address)
+    return updated
+
+
+def _add_tags(session: Session, pairs: Iterable[tuple[int, tuple[str, ...]]],
+              tag_ids: dict[str, int]) -> None:
+    rows = [{"client_id": client_id, "tag_id": tag_ids[name]}
+            for client_id, names in pairs for name in names if name in tag_ids]
+    if rows:
+        session.execute(client_tags.insert(), rows)
+
+
+def _json_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
+    """Attribute values as JSON: numbers stay numbers, dates become ISO strings."""
+    out: dict[str, Any] = {}
+    for name, value in attributes.items():
+        if isinstance(value, decimal.Decimal):
+            out[name] = int(value) if value == value.to_integral_value() else float(value)
+        elif isinstance(value, dt.date):
+            out[name] = value.isoformat()
+        else:
+            out[name] = value
+    return out
+
+
+def _finish(db: Database, run_id: str, status: str, message: str) -> ImportRun:
+    with db.session() as session:
+        session.execute(update(ImportRun).where(ImportRun.id == run_id).values(
+            status=status, message=message, finished_at=utcnow(), active_key=None, lease=None))
+    return get_run(db, run_id)
+
+
+def results_of(db: Database, run_id: str) -> list[tuple[int, str, str]]:
+    """(row, email, outcome) for every row the run wrote or skipped."""
+    with db.session() as session:
+        return [tuple(r) for r in session.execute(  # type: ignore[misc]
+            select(ImportRowResult.row, ImportRowResult.email, ImportRowResult.outcome)
+            .where(ImportRowResult.import_run_id == run_id).order_by(ImportRowResult.row))]
+
+
+__all__ = ["ImportBlocked", "ImportRequest", "ImportRunning", "open_run", "process_run",
+           "get_run", "run_to_dict", "results_of"]

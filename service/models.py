@@ -1,0 +1,161 @@
+"""The database tables, as typed SQLAlchemy models."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Member(Base):
+    """A pro or admin allowed to validate and import for the organisation."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("organisation_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(16), default="pro")
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class AttributeDefinition(Base):
+    __tablename__ = "attribute_definitions"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(16))
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class LinkedSheet(Base):
+    """A Google spreadsheet registered to one organisation: its members may work on it."""
+
+    __tablename__ = "linked_sheets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    spreadsheet_id: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+client_tags = Table(
+    "client_tags",
+    Base.metadata,
+    Column("client_id", ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Client(Base):
+    """A client account; (organisation, email) and (organisation, external_id) are unique."""
+
+    __tablename__ = "clients"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "email"),
+        UniqueConstraint("organisation_id", "external_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    birthdate: Mapped[dt.date] = mapped_column(Date)
+    gender: Mapped[str] = mapped_column(String(6))
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    must_change_password: Mapped[bool] = mapped_column(default=True)
+    import_run_id: Mapped[str | None] = mapped_column(ForeignKey("import_runs.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    tags: Mapped[list[Tag]] = relationship(secondary=client_tags, lazy="selectin")
+
+
+class ImportRun(Base):
+    """One import: who, when, which sheet, counts, status.
+
+    `active_key` is set while the run is queued or running and cleared when it ends; being
+    unique, it lets the database itself refuse a second concurrent run of the same sheet.
+    """
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True,
+                                    default=lambda: str(uuid.uuid4()))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    source: Mapped[str] = mapped_column(String(500))  # spreadsheet id or file path
+    worksheet_id: Mapped[int | None] = mapped_column(Integer)
+    worksheet_title: Mapped[str | None] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(20), default="all_or_nothing")
+    update_existing: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    active_key: Mapped[str | None] = mapped_column(String(600), unique=True)
+    total: Mapped[int] = mapped_column(default=0)
+    processed: Mapped[int] = mapped_column(default=0)
+    created: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)
+    failed_rows: Mapped[int] = mapped_column(default=0)
+    started_by: Mapped[str] = mapped_column(String(254))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    lease: Mapped[str | None] = mapped_column(String(36))  # the worker now processing it
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportRowResult(Base):
+    """What an import did with one row; written in the same transaction as the row itself."""
+
+    __tablename__ = "import_row_results"
+    __table_args__ = (UniqueConstraint("import_run_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_run_id: Mapped[str] = mapped_column(ForeignKey("import_runs.id", ondelete="CASCADE"),
+                                               index=True)
+    row: Mapped[int] = mapped_column()
+    email: Mapped[str] = mapped_column(String(254))
+    outcome: Mapped[str] = mapped_column(String(8))  # created | updated | skipped | failed

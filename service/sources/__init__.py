@@ -1,0 +1,1 @@
+"""Where grids come from and where notes go: Google Sheets, CSV and XLSX files."""

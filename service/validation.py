@@ -1,0 +1,51 @@
+"""The validate use case: source -> grid -> issues -> notes in the sheet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .roster.engine import Validation, validate_grid
+from .roster.grid import Grid
+from .roster.issues import Issue
+from .roster.notes import plan_notes
+from .roster.organisation import OrgSnapshot
+
+
+class NoteWriter(Protocol):
+    """What a sheet source offers to put notes in cells (see sources.google_sheets)."""
+
+    def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid: ...
+
+    def write_notes(self, spreadsheet_id: str, sheet_id: int,
+                    notes: dict[tuple[int, int], str]) -> int: ...
+
+
+@dataclass
+class SheetValidation:
+    """A validation of a Google Sheet, with what happened to its notes."""
+
+    validation: Validation
+    grid: Grid
+    notes_written: int = 0
+    notes_cleared: int = 0
+    hidden: list[Issue] = field(default_factory=list)  # cells that keep a person's note
+
+    def to_dict(self) -> dict[str, Any]:
+        result = self.validation.to_dict()
+        result["notes"] = {"written": self.notes_written, "cleared": self.notes_cleared,
+                           "kept_personal": len({i.cell for i in self.hidden})}
+        return result
+
+
+def validate_sheet(sheets: NoteWriter, spreadsheet_id: str, worksheet: str | int | None,
+                   org: OrgSnapshot) -> SheetValidation:
+    """Read the sheet once, validate it, and write every note change in one request."""
+    grid = sheets.read(spreadsheet_id, worksheet)
+    validation = validate_grid(grid, org)
+    changes, hidden = plan_notes(grid.notes, validation.issues)
+    if changes:
+        assert grid.sheet_id is not None
+        sheets.write_notes(spreadsheet_id, grid.sheet_id, changes)
+    cleared = sum(1 for text in changes.values() if not text)
+    return SheetValidation(validation, grid, len(changes) - cleared, cleared, hidden)

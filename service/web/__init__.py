@@ -1,0 +1,44 @@
+"""The web console: an upload page that validates a CSV or XLSX file, no Google account needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, render_template, request
+
+from .. import directory
+from ..errors import RosterError
+from ..roster.engine import validate_grid
+from ..sources import workbook
+
+bp = Blueprint("web", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("index.html")
+
+
+@bp.post("/check")
+def check() -> tuple[str, int]:
+    """Validate an uploaded roster against the first organisation's tags and attributes."""
+    upload = request.files.get("roster")
+    if upload is None or not upload.filename:
+        return render_template("index.html", error="Choose a .csv or .xlsx file first."), 400
+    suffix = Path(upload.filename).suffix.lower()
+    try:
+        if suffix not in workbook.SUFFIXES:
+            raise RosterError(f"{upload.filename}: Roster reads .csv and .xlsx files.")
+        grid = workbook.read_bytes(upload.read(), suffix, upload.filename)
+        roster = current_app.extensions["roster"]
+        with roster.db.session() as session:
+            organisation = directory.find_organisation(session, request.form.get("org") or None)
+            snapshot = directory.snapshot(session, organisation)
+        validation = validate_grid(grid, snapshot)
+    except RosterError as error:
+        return render_template("index.html", error=str(error)), error.status
+    return render_template("index.html", validation=validation, filename=upload.filename), 200
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

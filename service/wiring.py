@@ -1,0 +1,46 @@
+"""Roster's collaborators, built once from the settings and shared by the CLI and the app."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from .config import Settings
+from .db import Database, upgrade
+from .directory import ensure_default
+from .imports.passwords import PasswordHashing
+
+if TYPE_CHECKING:
+    from .sources.google_sheets import GoogleSheets
+
+
+class Roster:
+    """The database, the Sheets client and the hashing pool, for one process."""
+
+    def __init__(self, settings: Settings, migrate: bool = True) -> None:
+        self.settings = settings
+        self.db = Database(settings.database_url)
+        if migrate:
+            self.migrate()
+
+    def migrate(self) -> None:
+        """Bring the schema up to date and make sure a first organisation exists."""
+        upgrade(self.db.engine)
+        with self.db.session() as session:
+            ensure_default(session)
+
+    @cached_property
+    def sheets(self) -> GoogleSheets:
+        from .sources.google_sheets import GoogleSheets
+
+        return GoogleSheets(emulator_host=self.settings.sheets_emulator_host,
+                            credentials_file=self.settings.google_credentials)
+
+    @cached_property
+    def hashing(self) -> PasswordHashing:
+        return PasswordHashing(self.settings.argon2_profile, self.settings.hash_workers)
+
+    def close(self) -> None:
+        if "hashing" in self.__dict__:
+            self.hashing.close()
+        self.db.dispose()
