@@ -65,7 +65,8 @@ def start_import(roster: Roster, organisation_id: int, source: str,
 
 
 def work(roster: Roster, run_id: str, progress: Progress | None = None,
-         validation: Validation | None = None) -> ImportRun:
+         validation: Validation | None = None, budget_seconds: float | None = None
+         ) -> ImportRun:
     """Process a run to its end (or resume it) and show the results in the sheet."""
     run = get_run(roster.db, run_id)
     worksheet = run.worksheet_id if run.worksheet_id is not None else run.worksheet_title
@@ -77,7 +78,7 @@ def work(roster: Roster, run_id: str, progress: Progress | None = None,
             roster, run.organisation_id))
 
     run = process_run(roster.db, run_id, load, roster.hashing,
-                      roster.settings.import_chunk_size, progress)
+                      roster.settings.import_chunk_size, progress, budget_seconds)
     if run.status == "succeeded" and not locate.is_file(run.source):
         report_to_sheet(roster, run)
     return run

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -139,8 +140,14 @@ Progress = Callable[[ImportRun], None]
 
 def process_run(db: Database, run_id: str, load: Callable[[], Validation],
                 hashing: PasswordHashing, chunk_size: int = 500,
-                progress: Progress | None = None) -> ImportRun:
-    """Do what is left of a run, chunk by chunk; safe to call again after a crash."""
+                progress: Progress | None = None, budget_seconds: float | None = None
+                ) -> ImportRun:
+    """Do what is left of a run, chunk by chunk; safe to call again after a crash.
+
+    With a budget (a Cloud Tasks request has 10 minutes), it stops after the chunk that
+    exhausts it and hands the lease back, leaving the run `running` for the next call.
+    """
+    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     lease = str(uuid.uuid4())
     if not _claim(db, run_id, lease):
         return get_run(db, run_id)  # another worker holds it, or it is over
@@ -169,6 +176,9 @@ def process_run(db: Database, run_id: str, load: Callable[[], Validation],
                 (c.email_address for c in creates), hashes, strict=True)), tag_ids)
             if progress is not None:
                 progress(run)
+            if deadline is not None and time.monotonic() > deadline and start + chunk_size < len(
+                    todo):
+                return _release(db, run_id, lease)
         return _finish(db, run_id, "succeeded", NO_INVITATIONS)
     except LeaseLost:
         return get_run(db, run_id)
@@ -294,6 +304,14 @@ def _json_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
         else:
             out[name] = value
     return out
+
+
+def _release(db: Database, run_id: str, lease: str) -> ImportRun:
+    """Hand the run back unfinished, so the next worker call can claim it at once."""
+    with db.session() as session:
+        session.execute(update(ImportRun).where(ImportRun.id == run_id, ImportRun.lease == lease)
+                        .values(lease=None, heartbeat_at=utcnow()))
+    return get_run(db, run_id)
 
 
 def _finish(db: Database, run_id: str, status: str, message: str) -> ImportRun:
