@@ -19,7 +19,7 @@ from marshmallow import ValidationError, fields
 
 from ..errors import SheetTooLarge
 from .columns import REQUIRED, Column, read_header
-from .grid import CellKind, Grid
+from .grid import ERROR_LITERALS, CellKind, Grid
 from .issues import ERROR, WARNING, Issue, Problem, a1, summarize
 from .organisation import OrgSnapshot
 from .rules import BLANK, INVISIBLE, build_row_schema, is_blank
@@ -197,7 +197,7 @@ def used_extent(grid: Grid) -> tuple[int, int]:
 def _blank_row(grid: Grid, index: int) -> bool:
     cells = grid.rows[index]
     has_kind = bool(grid.kinds) and any((index, c) in grid.kinds for c in range(len(cells)))
-    return not has_kind and all(is_blank(cell) for cell in cells)
+    return not has_kind and (not any(cells) or all(is_blank(cell) for cell in cells))
 
 
 def _used_width(cells: list[str]) -> int:
@@ -206,9 +206,10 @@ def _used_width(cells: list[str]) -> int:
 
 def validate_grid(grid: Grid, org: OrgSnapshot) -> Validation:
     """Check every cell of a roster grid (SPEC §2) and return issues sorted by cell."""
-    check_size(*used_extent(grid))
+    rows, width = used_extent(grid)
+    check_size(rows, width)
     with _no_cyclic_gc():
-        return _Run(grid, org).run()
+        return _Run(grid, org).run(rows)
 
 
 class _Run:
@@ -229,13 +230,13 @@ class _Run:
         # (row, external id, the row's email as keyed): checked against the organisation
         self.external_ids: list[tuple[int, str, str]] = []
 
-    def run(self) -> Validation:
+    def run(self, used_rows: int) -> Validation:
         grid, columns = self.grid, self.layout.columns
         clients: list[ClientRow] = []
         emails: dict[int, str] = {}
         rows = 0
         can_load = not any(i.code == "header.missing_required" for i in self.layout.issues)
-        for index in range(1, len(grid.rows)):
+        for index in range(1, used_rows):
             cells = grid.rows[index]
             if _blank_row(grid, index):
                 continue
@@ -299,9 +300,11 @@ class _Run:
                                      "(copy, then Paste special > Values only)."))
             return None
         if kind is CellKind.ERROR_VALUE:
+            # name the error only when it is one: the cell may be a password's
+            shown = f"the error {value}" if value in ERROR_LITERALS else "an error"
             self.issues.append(Issue(row, number, name, "cell.error_value", ERROR,
-                                     f"This cell shows the error {value or '#ERROR!'}: type the "
-                                     "intended value instead."))
+                                     f"This cell shows {shown}: type the intended value "
+                                     "instead."))
             return None
         verdict = self.runners[name].check(value) if value else _EMPTY
         if verdict.blank:
