@@ -29,6 +29,7 @@ class Settings:
     hash_workers: int = 0  # ROSTER_HASH_WORKERS: processes hashing passwords; 0 = one per core
     argon2_profile: str = "production"  # ROSTER_ARGON2_PROFILE: production | test (cheap, tests only)
     import_chunk_size: int = 500  # ROSTER_IMPORT_CHUNK_SIZE: rows per transaction
+    import_stale_seconds: int = 60  # ROSTER_IMPORT_STALE_SECONDS: a silent run is taken over
     max_body_bytes: int = 1_000_000  # ROSTER_MAX_BODY_BYTES: largest accepted request body
     max_upload_bytes: int = 50_000_000  # ROSTER_MAX_UPLOAD_BYTES: largest uploaded CSV/XLSX
 
@@ -54,6 +55,7 @@ class Settings:
             hash_workers=int(env.get("ROSTER_HASH_WORKERS", "0")),
             argon2_profile=env.get("ROSTER_ARGON2_PROFILE", "production"),
             import_chunk_size=int(env.get("ROSTER_IMPORT_CHUNK_SIZE", "500")),
+            import_stale_seconds=int(env.get("ROSTER_IMPORT_STALE_SECONDS", "60")),
             max_body_bytes=int(env.get("ROSTER_MAX_BODY_BYTES", "1000000")),
             max_upload_bytes=int(env.get("ROSTER_MAX_UPLOAD_BYTES", "50000000")),
         )

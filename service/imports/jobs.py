@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dataclasses import dataclass
 
 from .. import directory
@@ -33,6 +35,10 @@ def _snapshot(roster: Roster, organisation_id: int) -> OrgSnapshot:
         return directory.snapshot(session, organisation)
 
 
+def _stale_after(roster: Roster) -> dt.timedelta:
+    return dt.timedelta(seconds=roster.settings.import_stale_seconds)
+
+
 def _read(roster: Roster, source: str, worksheet: str | int | None) -> Grid:
     if locate.is_file(source):
         return workbook.read_file(source, worksheet)
@@ -60,7 +66,7 @@ def start_import(roster: Roster, organisation_id: int, source: str,
     with roster.db.session() as session:
         organisation = session.get(directory.Organisation, organisation_id)
     assert organisation is not None
-    run, _ = open_run(roster.db, organisation, request, validation)
+    run, _ = open_run(roster.db, organisation, request, validation, _stale_after(roster))
     return Started(counts, run)
 
 
@@ -78,7 +84,8 @@ def work(roster: Roster, run_id: str, progress: Progress | None = None,
             roster, run.organisation_id))
 
     run = process_run(roster.db, run_id, load, roster.hashing,
-                      roster.settings.import_chunk_size, progress, budget_seconds)
+                      roster.settings.import_chunk_size, progress, budget_seconds,
+                      _stale_after(roster))
     if run.status == "succeeded" and not locate.is_file(run.source):
         report_to_sheet(roster, run)
     return run

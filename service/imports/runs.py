@@ -99,7 +99,8 @@ def run_to_dict(run: ImportRun) -> dict[str, Any]:
 
 
 def open_run(db: Database, organisation: Organisation, request: ImportRequest,
-             validation: Validation) -> tuple[ImportRun, ImportPlan]:
+             validation: Validation, stale_after: dt.timedelta = STALE_AFTER
+             ) -> tuple[ImportRun, ImportPlan]:
     """Record a new run, or take over a stale one; refuse when errors block or one is running."""
     plan = plan_import(validation, request.mode, request.update_existing)
     if plan.blocked_whole:
@@ -122,7 +123,7 @@ def open_run(db: Database, organisation: Organisation, request: ImportRequest,
         current = session.scalar(select(ImportRun).where(ImportRun.active_key == key))
         if current is None:  # it finished between our insert and this read
             raise ImportRunning(run)
-        if current.heartbeat_at > utcnow() - STALE_AFTER:
+        if current.heartbeat_at > utcnow() - stale_after:
             raise ImportRunning(current)
         return current, plan  # stale: the caller's worker resumes it
 
@@ -140,8 +141,8 @@ Progress = Callable[[ImportRun], None]
 
 def process_run(db: Database, run_id: str, load: Callable[[], Validation],
                 hashing: PasswordHashing, chunk_size: int = 500,
-                progress: Progress | None = None, budget_seconds: float | None = None
-                ) -> ImportRun:
+                progress: Progress | None = None, budget_seconds: float | None = None,
+                stale_after: dt.timedelta = STALE_AFTER) -> ImportRun:
     """Do what is left of a run, chunk by chunk; safe to call again after a crash.
 
     With a budget (a Cloud Tasks request has 10 minutes), it stops after the chunk that
@@ -149,7 +150,7 @@ def process_run(db: Database, run_id: str, load: Callable[[], Validation],
     """
     deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     lease = str(uuid.uuid4())
-    if not _claim(db, run_id, lease):
+    if not _claim(db, run_id, lease, stale_after):
         return get_run(db, run_id)  # another worker holds it, or it is over
     try:
         run = get_run(db, run_id)
@@ -194,13 +195,13 @@ class LeaseLost(Exception):
     """Another worker took the run over (ours looked dead): stop without writing."""
 
 
-def _claim(db: Database, run_id: str, lease: str) -> bool:
+def _claim(db: Database, run_id: str, lease: str, stale_after: dt.timedelta) -> bool:
     now = utcnow()
     with db.session() as session:
         claimed = session.execute(
             update(ImportRun)
             .where(ImportRun.id == run_id, ImportRun.status.in_(("queued", "running")),
-                   or_(ImportRun.lease.is_(None), ImportRun.heartbeat_at < now - STALE_AFTER))
+                   or_(ImportRun.lease.is_(None), ImportRun.heartbeat_at < now - stale_after))
             .values(lease=lease, status="running", heartbeat_at=now)
         )
         return claimed.rowcount == 1  # type: ignore[attr-defined]

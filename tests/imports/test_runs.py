@@ -1,0 +1,170 @@
+"""Import runs on a real database: one run per sheet, no duplicates, resumable after SIGKILL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from service import directory
+from service.imports import jobs
+from service.imports.passwords import PROFILES, PasswordHashing, make_hasher
+from service.imports.runs import ImportBlocked, ImportRunning, get_run
+from service.models import Client, ImportRun
+
+HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender,tag"
+
+
+def roster_csv(path: Path, rows: int, bad_row: int | None = None) -> str:
+    lines = [HEADER]
+    for n in range(rows):
+        birthdate = "19800231" if n == bad_row else "19800101"
+        lines.append(f"client{n:05d}@example.com,Secret-{n:05d}x,First{n},Last{n},{birthdate},"
+                     f"{'female' if n % 2 else 'male'},VIP")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def clients(roster) -> int:
+    with roster.db.session() as session:
+        return session.scalar(select(func.count()).select_from(Client))
+
+
+@pytest.fixture
+def org_id(roster) -> int:
+    with roster.db.session() as session:
+        organisation = directory.find_organisation(session, None)
+        directory.add_tags(session, organisation, ["VIP"])
+        return organisation.id
+
+
+def test_a_run_records_who_when_and_the_counts(roster, org_id, tmp_path):
+    source = roster_csv(tmp_path / "r.csv", 120)
+    started = jobs.start_import(roster, org_id, source, None, "coach@example.com")
+    run = jobs.work(roster, started.run.id)
+    assert (run.status, run.total, run.processed, run.created) == ("succeeded", 120, 120, 120)
+    assert run.started_by == "coach@example.com" and run.finished_at >= run.started_at
+    assert run.active_key is None  # the sheet is free again
+    assert clients(roster) == 120
+
+
+def test_passwords_are_stored_as_argon2id_hashes_flagged_must_change(roster, org_id, tmp_path):
+    source = roster_csv(tmp_path / "r.csv", 3)
+    jobs.work(roster, jobs.start_import(roster, org_id, source, None, "c@example.com").run.id)
+    with roster.db.session() as session:
+        client = session.scalar(select(Client).where(Client.email == "client00001@example.com"))
+        assert client.password_hash.startswith("$argon2id$")
+        assert "Secret-00001x" not in client.password_hash
+        assert make_hasher("test").verify(client.password_hash, "Secret-00001x")
+        assert client.must_change_password is True
+        assert [t.name for t in client.tags] == ["VIP"]
+
+
+def test_production_hashing_uses_owasp_argon2id_parameters():
+    production = make_hasher("production")
+    assert (production.time_cost, production.memory_cost, production.parallelism) == (2, 19456, 1)
+    assert production.hash("Abcdef1!x").startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert PROFILES["test"]["memory_cost"] < PROFILES["production"]["memory_cost"]
+
+
+def test_hashing_in_a_process_pool_keeps_the_order(tmp_path):
+    passwords = [f"Password-{n}!" for n in range(9)]
+    with PasswordHashing("test", workers=2) as hashing:
+        hashes = hashing.hash_many(passwords)
+    hasher = make_hasher("test")
+    assert all(hasher.verify(h, p) for h, p in zip(hashes, passwords, strict=True))
+
+
+def test_importing_again_creates_nobody(roster, org_id, tmp_path):
+    source = roster_csv(tmp_path / "r.csv", 60)
+    jobs.work(roster, jobs.start_import(roster, org_id, source, None, "c@example.com").run.id)
+    again = jobs.work(roster, jobs.start_import(roster, org_id, source, None,
+                                                "c@example.com").run.id)
+    assert (again.created, again.skipped) == (0, 60)
+    assert clients(roster) == 60
+
+
+def test_all_or_nothing_with_one_bad_row_writes_nothing(roster, org_id, tmp_path):
+    source = roster_csv(tmp_path / "r.csv", 60, bad_row=59)
+    with pytest.raises(ImportBlocked) as blocked:
+        jobs.start_import(roster, org_id, source, None, "c@example.com")
+    assert blocked.value.validation.summary["errors"] == 1
+    assert clients(roster) == 0
+    with roster.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(ImportRun)) == 0
+
+
+def test_concurrent_imports_of_one_sheet_open_a_single_run(roster, org_id, tmp_path):
+    source = roster_csv(tmp_path / "r.csv", 40)
+    barrier = threading.Barrier(8)
+    outcomes: list[object] = []
+
+    def request() -> None:
+        barrier.wait()
+        try:
+            outcomes.append(jobs.start_import(roster, org_id, source, None, "c@example.com").run)
+        except ImportRunning as running:
+            outcomes.append(running)
+
+    threads = [threading.Thread(target=request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    runs = [o for o in outcomes if not isinstance(o, ImportRunning)]
+    refused = [o for o in outcomes if isinstance(o, ImportRunning)]
+    assert len(runs) == 1 and len(refused) == 7
+    assert "c@example.com is already importing this sheet" in str(refused[0])
+    # all eight workers race on the one run: only the lease holder writes
+    workers = [threading.Thread(target=jobs.work, args=(roster, runs[0].id)) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert clients(roster) == 40
+    assert get_run(roster.db, runs[0].id).created == 40
+
+
+def _cli(env: dict[str, str], *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", "from service.cli import main; main()", *args],
+                            env={**os.environ, **env}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_a_worker_killed_mid_run_is_resumed_by_the_next_import(roster, org_id, tmp_path,
+                                                               cli_env):
+    rows = 400
+    source = roster_csv(tmp_path / "r.csv", rows)
+    env = {**cli_env, "ROSTER_ARGON2_PROFILE": "production", "ROSTER_IMPORT_CHUNK_SIZE": "20",
+           "ROSTER_IMPORT_STALE_SECONDS": "2"}
+    first = _cli(env, "import", source, "--as", "first@example.com")
+    deadline = time.monotonic() + 60
+    while clients(roster) < 60:  # a few chunks are committed
+        assert first.poll() is None, first.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.communicate()
+    partial = clients(roster)
+    assert 60 <= partial < rows
+    with roster.db.session() as session:
+        run = session.scalar(select(ImportRun))
+        assert run.status == "running"
+    refused = _cli(env, "import", source)  # the dead run still looks alive
+    _, err = refused.communicate(timeout=60)
+    assert refused.returncode == 2 and "first@example.com is already importing" in err
+    time.sleep(2.5)
+    second = _cli(env, "import", source, "--as", "second@example.com")
+    out, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err
+    assert clients(roster) == rows
+    finished = get_run(roster.db, run.id)
+    assert (finished.status, finished.created, finished.processed) == ("succeeded", rows, rows)
+    assert f"{rows} created" in out
