@@ -87,8 +87,8 @@ class SheetsEmulator:
     def start(self) -> SheetsEmulator:
         self._server = ThreadingHTTPServer(("127.0.0.1", self._port), _handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sheets-emulator",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
+                                        name="sheets-emulator", daemon=True)
         self._thread.start()
         return self
 
@@ -290,11 +290,14 @@ def _handler(emulator: SheetsEmulator) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 return
             payload = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
-            self.send_response(int(status))
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(int(status))
+                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up waiting (a timeout test)
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 

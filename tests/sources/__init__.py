@@ -1,0 +1,1 @@
+"""Tests of the sources: Google Sheets (against the emulator), CSV and XLSX."""
