@@ -175,7 +175,7 @@ class SheetsApi:
         if body.get("range") and body["range"] != url_range:
             raise ApiError.invalid(f"The range in the request body ({body['range']}) does not "
                                    f"match the range in the URL ({url_range}).", "range")
-        write, out = _plan_values(ss, url_range, body, option, ss.id)
+        write, out, _ = _plan_values(ss, url_range, body, option, ss.id)
         write()
         if _truthy(query.get("includeValuesInResponse")):
             out["updatedData"] = _value_range(ss, out["updatedRange"], {
@@ -186,20 +186,21 @@ class SheetsApi:
         option = _input_option(body.get("valueInputOption"))
         planned = [_plan_values(ss, item.get("range", ""), item, option, ss.id)
                    for item in body.get("data") or []]
-        for write, _ in planned:
+        for write, _, _ in planned:
             write()
-        responses = [out for _, out in planned]
+        responses = [out for _, out, _ in planned]
+        touched = {cell for _, _, cells in planned for cell in cells}
         if body.get("includeValuesInResponse"):
             render = [body.get("responseValueRenderOption") or "FORMATTED_VALUE"]
             for out in responses:
                 out["updatedData"] = _value_range(ss, out["updatedRange"],
                                                   {"valueRenderOption": render})
         out = {"spreadsheetId": ss.id,
-               "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
-               "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
-               "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
-               "totalUpdatedSheets": len({r["updatedRange"].rpartition("!")[0]
-                                          for r in responses}),
+               # Google counts the rows and columns with at least one cell written.
+               "totalUpdatedRows": len({(sheet, r) for sheet, r, _ in touched}),
+               "totalUpdatedColumns": len({(sheet, c) for sheet, _, c in touched}),
+               "totalUpdatedCells": len(touched),
+               "totalUpdatedSheets": len({sheet for sheet, _, _ in touched}),
                "responses": responses}
         return fields.select(out, _mask(query, self.discovery, "BatchUpdateValuesResponse"))
 
@@ -381,7 +382,7 @@ def _input_option(option: str | None) -> str:
 
 
 def _plan_values(ss: Spreadsheet, text: str, body: dict[str, Any], option: str,
-                 spreadsheet_id: str) -> tuple[Write, dict[str, Any]]:
+                 spreadsheet_id: str) -> tuple[Write, dict[str, Any], set[tuple[int, int, int]]]:
     """Check a ValueRange write against its range and the grid; return it and its summary."""
     sheet, (sr, er, sc, ec) = _resolve(ss, text)
     try:
@@ -423,7 +424,7 @@ def _plan_values(ss: Spreadsheet, text: str, body: dict[str, Any], option: str,
                                                         sc, sc + max(cols, 1))}
     if cells:
         out.update(updatedRows=rows, updatedColumns=cols, updatedCells=len(cells))
-    return write, out
+    return write, out, {(sheet.sheet_id, r, c) for r, c, _ in cells}
 
 
 def _truthy(values: list[str] | None) -> bool:
