@@ -7,7 +7,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from . import schemas
+from . import bp, schemas
 
 _PROBLEM = {"application/problem+json": {"schema": "Problem"}}
 
@@ -67,5 +67,6 @@ def build_spec() -> dict[str, Any]:
     return spec.to_dict()
 
 
+@bp.get("/openapi.json")
 def spec_view() -> dict[str, Any]:
     return build_spec()
