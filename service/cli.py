@@ -66,7 +66,8 @@ def main() -> None:
     """Roster: check a client roster cell by cell and import it into your organisation."""
 
 
-option_org = click.option("--org", "org", metavar="SLUG", help="Organisation (default: the only one).")
+option_org = click.option("--org", "org", metavar="SLUG",
+                          help="Organisation (default: the only one).")
 option_worksheet = click.option("--worksheet", metavar="TITLE|GID",
                                 help="Worksheet title, or its gid (default: the first).")
 

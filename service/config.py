@@ -27,14 +27,15 @@ class Settings:
     tasks_target_url: str | None = None  # ROSTER_TASKS_TARGET_URL: where the queue calls back
     tasks_service_account: str | None = None  # ROSTER_TASKS_SERVICE_ACCOUNT: OIDC identity of tasks
     hash_workers: int = 0  # ROSTER_HASH_WORKERS: processes hashing passwords; 0 = one per core
-    argon2_profile: str = "production"  # ROSTER_ARGON2_PROFILE: production | test (cheap, tests only)
+    argon2_profile: str = "production"  # ROSTER_ARGON2_PROFILE: production | test (cheap)
     import_chunk_size: int = 500  # ROSTER_IMPORT_CHUNK_SIZE: rows per transaction
     import_stale_seconds: int = 60  # ROSTER_IMPORT_STALE_SECONDS: a silent run is taken over
     max_body_bytes: int = 1_000_000  # ROSTER_MAX_BODY_BYTES: largest accepted request body
     max_upload_bytes: int = 50_000_000  # ROSTER_MAX_UPLOAD_BYTES: largest uploaded CSV/XLSX
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, instance_path: str = "") -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None,
+                 instance_path: str = "") -> Settings:
         """Defaults in code, overrides from the environment."""
         env = os.environ if environ is None else environ
         default_db = "sqlite:///" + str(Path(instance_path or "instance") / "roster.sqlite")
@@ -63,7 +64,7 @@ class Settings:
     def replace(self, **changes: object) -> Settings:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
-        return Settings(**values)  # type: ignore[arg-type]
+        return Settings(**values)
 
 
 def on_app_engine(environ: Mapping[str, str] | None = None) -> bool:

@@ -24,14 +24,18 @@ def problem_response(status: int, title: str, detail: str, **extra: object) -> R
 
 
 def init_app(app: Flask) -> None:
-    from . import openapi, views  # noqa: F401  (importing them registers their routes on bp)
+    from . import (  # noqa: F401  (importing them registers their routes on bp)
+        openapi,
+        tasks,  # noqa: F401  (the chunk handler Cloud Tasks calls)
+        views,
+    )
 
     app.register_blueprint(bp)
     app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
 
     @app.errorhandler(RosterError)
     def roster_error(error: RosterError) -> Response:
-        extra = getattr(error, "problem_extra", lambda: {})()
+        extra: dict[str, object] = getattr(error, "problem_extra", dict)()
         return problem_response(error.status, error.title, str(error), **extra)
 
     @app.errorhandler(ValidationError)

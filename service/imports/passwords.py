@@ -19,7 +19,9 @@ _hasher: PasswordHasher | None = None
 
 
 def make_hasher(profile: str) -> PasswordHasher:
-    return PasswordHasher(type=Type.ID, **PROFILES[profile])
+    chosen = PROFILES[profile]
+    return PasswordHasher(time_cost=chosen["time_cost"], memory_cost=chosen["memory_cost"],
+                          parallelism=chosen["parallelism"], type=Type.ID)
 
 
 def _init_worker(profile: str) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -230,7 +230,7 @@ def _write_chunk(db: Database, run_id: str, lease: str, chunk: list[ClientRow],
                        "updated" if email in updated else "skipped")
             results.append({"import_run_id": run_id, "row": client.row, "email": email,
                             "outcome": outcome})
-        session.execute(ImportRowResult.__table__.insert(), results)
+        session.execute(insert(ImportRowResult), results)
         run.created += len(created)
         run.updated += len(updated)
         run.skipped += len(chunk) - len(created) - len(updated)
@@ -238,7 +238,7 @@ def _write_chunk(db: Database, run_id: str, lease: str, chunk: list[ClientRow],
         return run
 
 
-def _insert(session: Session):  # type: ignore[no-untyped-def]
+def _insert(session: Session) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 

@@ -297,6 +297,8 @@ def _grid(sheet: dict[str, Any]) -> Grid:
             cells = row.get("values", [])
             grid.rows[r] = [""] * left + [cell.get("formattedValue", "") for cell in cells]
             for c, cell in enumerate(cells, start=left):
+                if not cell or (len(cell) == 1 and "formattedValue" in cell):
+                    continue  # a plain value or nothing: most cells, so skip the look-ups
                 if "errorValue" in cell.get("effectiveValue", {}):
                     # An error shown is what the person must fix, formula or not.
                     grid.kinds[(r, c)] = CellKind.ERROR_VALUE

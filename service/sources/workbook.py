@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 from ..errors import SourceError
 from ..roster.engine import MAX_COLUMNS, MAX_ROWS, check_size
@@ -102,7 +103,7 @@ def _read_xlsx(data: bytes, name: str, worksheet: str | int | None) -> Grid:
         book.close()
 
 
-def _pick_sheet(book, worksheet: str | int | None, name: str):  # type: ignore[no-untyped-def]
+def _pick_sheet(book: Any, worksheet: str | int | None, name: str) -> Any:
     if worksheet is None:
         return book.worksheets[0]
     if isinstance(worksheet, int) or str(worksheet).isdigit():
@@ -143,8 +144,8 @@ def annotate(source: str | Path, grid: Grid, issues: list[Issue], out: str | Pat
         book = Workbook()
         sheet = book.active
         sheet.title = "Roster"
-        for row in grid.rows:
-            sheet.append(row)
+        for values in grid.rows:
+            sheet.append(values)
     by_cell: dict[tuple[int, int], list[Issue]] = {}
     for issue in issues:
         by_cell.setdefault(cell_of(issue), []).append(issue)
