@@ -56,7 +56,7 @@ class Cell:
             out["userEnteredValue"] = self.entered
         if self.effective is not None:
             out["effectiveValue"] = self.effective
-        if self.shown is not None:
+        if self.shown:  # proto3 JSON leaves out empty strings
             out["formattedValue"] = self.shown
         if self.note is not None:
             out["note"] = self.note

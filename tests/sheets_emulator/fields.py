@@ -96,7 +96,14 @@ def select(value: Any, mask: Mask | None) -> Any:
         return [select(item, mask) for item in value]
     if not isinstance(value, dict):
         return value
-    return {k: select(v, mask[k]) for k, v in value.items() if k in mask}
+    out = {}
+    for key, item in value.items():
+        if key in mask:
+            chosen = select(item, mask[key])
+            # A message the mask empties is left out, as Google's partial responses do.
+            if chosen or not item or not isinstance(item, dict):
+                out[key] = chosen
+    return out
 
 
 def subtree(mask: Mask | None, *path: str) -> Mask | None | bool:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from service.errors import Forbidden, NotFound, SheetsUnavailable
+from service.errors import Forbidden, NotFound, SheetsUnavailable, SourceError
 from service.roster.grid import CellKind
 from service.sources.google_sheets import (
     GoogleSheets,
@@ -48,6 +50,15 @@ def test_formulas_and_error_values_are_flagged(emulator, sheets):
     assert grid.rows[1] == ["a@b.org", "Ann", "#N/A", "#DIV/0!"]
     assert grid.kinds == {(1, 0): CellKind.FORMULA, (1, 2): CellKind.ERROR_VALUE,
                           (1, 3): CellKind.ERROR_VALUE}
+
+
+def test_a_formula_that_shows_nothing_is_still_flagged(emulator, sheets):
+    sid = roster(emulator, Tab("Roster", [HEADER, ["a@b.org", Formula('=IF(TRUE,"",1)', "")]]))
+
+    grid = sheets.read(sid, "Roster")
+
+    assert grid.rows[1] == ["a@b.org", ""]
+    assert grid.kinds == {(1, 1): CellKind.FORMULA}
 
 
 def test_read_returns_the_notes_in_the_sheet(emulator, sheets):
@@ -281,3 +292,29 @@ def test_text_that_is_no_link_or_id_is_refused():
 def test_a_link_to_a_tab_gives_its_gid():
     assert worksheet_id_from("https://docs.google.com/spreadsheets/d/abc/edit#gid=4242") == 4242
     assert worksheet_id_from("https://docs.google.com/spreadsheets/d/abc/edit") is None
+
+
+def test_a_service_account_key_file_gives_the_email_to_share_with(tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()).decode()
+    path = tmp_path / "key.json"
+    path.write_text(json.dumps({
+        "type": "service_account", "project_id": "roster", "private_key_id": "1",
+        "private_key": key, "client_email": "roster@roster.iam.gserviceaccount.com",
+        "client_id": "1", "token_uri": "https://oauth2.googleapis.com/token"}))
+
+    sheets = GoogleSheets(credentials_file=str(path))
+
+    assert sheets.service_account_email == "roster@roster.iam.gserviceaccount.com"
+
+
+def test_an_unreadable_key_file_is_a_plain_error(tmp_path):
+    path = tmp_path / "key.json"
+    path.write_text("{not json")
+
+    with pytest.raises(SourceError, match="GOOGLE_APPLICATION_CREDENTIALS"):
+        GoogleSheets(credentials_file=str(path)).read("1AbC-dEf_123456789012345", "Roster")
