@@ -21,7 +21,12 @@ def index() -> str:
 
 @bp.post("/check")
 def check() -> tuple[str, int]:
-    """Validate an uploaded roster against the first organisation's tags and attributes."""
+    """Validate an uploaded roster against the first organisation's tags and attributes.
+
+    Authenticated like the API: in `dev` mode anyone local; with Google ID tokens the page
+    needs a token (a browser form has none, so in production the console waits for IAP).
+    """
+    current_app.extensions["roster.auth"].verify(request.headers.get("Authorization"))
     upload = request.files.get("roster")
     if upload is None or not upload.filename:
         return render_template("index.html", error="Choose a .csv or .xlsx file first."), 400
