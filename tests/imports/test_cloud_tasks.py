@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from werkzeug.serving import make_server
 
 from service import create_app, directory
+from service.api.tasks import make_queue_gate
 from service.api.views import dispatch
 from service.imports import cloud_tasks, jobs
 from service.imports.runs import get_run
@@ -293,26 +294,30 @@ def test_the_emulator_gate_refuses_a_request_naming_another_queue(settings, rost
     app.extensions["roster"].close()
 
 
+# These call the factory `create_app` runs at start rather than `create_app` itself, which would
+# leave its database engine open when the wiring raises.
+
 def test_the_emulator_switch_is_refused_on_app_engine(settings, monkeypatch):
     monkeypatch.setenv("GAE_ENV", "standard")
     configured = settings.replace(tasks="cloud-tasks", tasks_queue=QUEUE,
                                   tasks_emulator_host="127.0.0.1:9022", tasks_target_url=TARGET)
 
     with pytest.raises(RuntimeError, match="not run on App Engine"):
-        create_app({"ROSTER_SETTINGS": configured})
+        make_queue_gate(configured)
 
 
 @pytest.mark.parametrize("changes, message", [
     ({"tasks_service_account": None}, "ROSTER_TASKS_SERVICE_ACCOUNT"),
     ({"tasks_target_url": None}, "ROSTER_TASKS_TARGET_URL"),
     ({"tasks_queue": "imports"}, "ROSTER_TASKS_QUEUE"),
-], ids=["no service account", "no target", "a short queue name"])
+    ({"tasks": "cloud_tasks"}, "ROSTER_TASKS must be"),
+], ids=["no service account", "no target", "a short queue name", "a misspelt mode"])
 def test_cloud_tasks_half_configured_stops_the_app_at_start(settings, changes, message):
     configured = settings.replace(tasks="cloud-tasks", tasks_queue=QUEUE,
                                   tasks_target_url=TARGET, tasks_service_account=SERVICE_ACCOUNT)
 
     with pytest.raises(RuntimeError, match=message):
-        create_app({"ROSTER_SETTINGS": configured.replace(**changes)})
+        make_queue_gate(configured.replace(**changes))
 
 
 def test_with_inline_imports_nobody_can_call_the_handler(settings, make_token):
