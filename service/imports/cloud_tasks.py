@@ -49,9 +49,12 @@ def queue_and_target(settings: Settings) -> tuple[str, str]:
         raise RuntimeError("With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_QUEUE to the queue's "
                            "full name, projects/PROJECT/locations/LOCATION/queues/QUEUE "
                            f"(it is {queue or 'unset'}).")
-    if not target.startswith(("https://", "http://")):
+    # Plain http only for the emulator: App Engine answers it with a redirect, which Cloud Tasks
+    # does not follow, and the queue's token must not travel in clear.
+    schemes = ("https://", "http://") if settings.tasks_emulator_host else ("https://",)
+    if not target.startswith(schemes):
         raise RuntimeError("With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_TARGET_URL to the "
-                           "backend's base URL, e.g. https://PROJECT.REGION.r.appspot.com "
+                           "backend's https base URL, e.g. https://PROJECT.REGION.r.appspot.com "
                            f"(it is {target or 'unset'}).")
     return queue, target
 

@@ -309,9 +309,11 @@ def test_the_emulator_switch_is_refused_on_app_engine(settings, monkeypatch):
 @pytest.mark.parametrize("changes, message", [
     ({"tasks_service_account": None}, "ROSTER_TASKS_SERVICE_ACCOUNT"),
     ({"tasks_target_url": None}, "ROSTER_TASKS_TARGET_URL"),
+    ({"tasks_target_url": "http://roster-test.ew.r.appspot.com"}, "https base URL"),
     ({"tasks_queue": "imports"}, "ROSTER_TASKS_QUEUE"),
     ({"tasks": "cloud_tasks"}, "ROSTER_TASKS must be"),
-], ids=["no service account", "no target", "a short queue name", "a misspelt mode"])
+], ids=["no service account", "no target", "a plain http target", "a short queue name",
+        "a misspelt mode"])
 def test_cloud_tasks_half_configured_stops_the_app_at_start(settings, changes, message):
     configured = settings.replace(tasks="cloud-tasks", tasks_queue=QUEUE,
                                   tasks_target_url=TARGET, tasks_service_account=SERVICE_ACCOUNT)
