@@ -86,7 +86,7 @@ def validate(source: str, worksheet: str | None, org: str | None, fmt: str,
         organisation = _organisation(roster, org)
         with roster.db.session() as session:
             snapshot = directory.snapshot(session, organisation)
-        ref = locate.worksheet_ref(worksheet)
+        ref = _worksheet(source, worksheet)
         if locate.is_file(source):
             grid = workbook.read_file(source, ref)
             validation = validate_grid(grid, snapshot)
@@ -106,6 +106,11 @@ def validate(source: str, worksheet: str | None, org: str | None, fmt: str,
         if annotate:
             click.echo(f"Annotated copy written to {annotate}.")
     sys.exit(EXIT_ERRORS if validation.summary["errors"] else EXIT_OK)
+
+
+def _worksheet(source: str, worksheet: str | None) -> str | int | None:
+    """--worksheet if given, else the tab a pasted Google Sheets link points at."""
+    return locate.worksheet_ref(worksheet) if worksheet else locate.worksheet_id(source)
 
 
 def _spreadsheet(source: str) -> str:
@@ -144,14 +149,15 @@ def _label(issue: Issue) -> str:
 def import_(source: str, worksheet: str | None, org: str | None, skip_invalid: bool,
             update_existing: bool, dry_run: bool, started_by: str) -> None:
     """Import SOURCE's valid rows as clients (no invitation is sent)."""
+    sheet = _worksheet(source, worksheet)
     if not locate.is_file(source):
         source = _spreadsheet(source)
     with opened() as roster:
         organisation = _organisation(roster, org)
         mode = "skip_invalid" if skip_invalid else "all_or_nothing"
         try:
-            started = jobs.start_import(roster, organisation.id, source,
-                                        locate.worksheet_ref(worksheet), started_by, mode=mode,
+            started = jobs.start_import(roster, organisation.id, source, sheet, started_by,
+                                        mode=mode,
                                         update_existing=update_existing, dry_run=dry_run)
         except ImportBlocked as blocked:
             _print_issues(blocked.validation)

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import directory
-from ..models import ImportRun
+from ..errors import RosterError
+from ..models import ImportRun, utcnow
 from ..roster.columns import read_header
 from ..roster.engine import Validation, validate_grid
 from ..roster.grid import Grid
@@ -82,12 +83,10 @@ def work(roster: Roster, run_id: str, progress: Progress | None = None,
         return validate_grid(_read(roster, run.source, worksheet), _snapshot(
             roster, run.organisation_id))
 
-    run = process_run(roster.db, run_id, load, roster.hashing,
-                      roster.settings.import_chunk_size, progress, budget_seconds,
-                      _stale_after(roster))
-    if run.status == "succeeded" and not locate.is_file(run.source):
-        report_to_sheet(roster, run)
-    return run
+    report = None if locate.is_file(run.source) else lambda ran: report_to_sheet(roster, ran)
+    return process_run(roster.db, run_id, load, roster.hashing,
+                       roster.settings.import_chunk_size, progress, budget_seconds,
+                       _stale_after(roster), report)
 
 
 OUTCOME_TEXT = {
@@ -97,14 +96,24 @@ OUTCOME_TEXT = {
 }
 
 
-def report_to_sheet(roster: Roster, run: ImportRun) -> dict[str, int]:
-    """A note on each row's email cell, where the row still holds the same email."""
-    grid = roster.sheets.read(run.source, run.worksheet_id)
-    notes, misplaced = result_notes(grid, results_of(roster.db, run.id), run)
-    if notes:
-        assert grid.sheet_id is not None
-        roster.sheets.write_notes(run.source, grid.sheet_id, notes)
-    return {"placed": len(notes), "not_placed": misplaced}
+def report_to_sheet(roster: Roster, run_id: str) -> str | None:
+    """A note on each row's email cell, where the row still holds the same email.
+
+    Returns a sentence about the rows whose result could not be placed, if any.
+    """
+    run = get_run(roster.db, run_id)
+    try:
+        grid = roster.sheets.read(run.source, run.worksheet_id)
+        notes, misplaced = result_notes(grid, results_of(roster.db, run.id), run)
+        if notes:
+            assert grid.sheet_id is not None
+            roster.sheets.write_notes(run.source, grid.sheet_id, notes)
+    except RosterError as error:
+        return f"The clients are imported, but the results could not be shown in the sheet: {error}"
+    if misplaced:
+        return (f"{misplaced} rows moved or changed during the import: their results are counted "
+                "here but not noted in the sheet.")
+    return None
 
 
 def result_notes(grid: Grid, results: list[tuple[int, str, str]], run: ImportRun
@@ -114,7 +123,7 @@ def result_notes(grid: Grid, results: list[tuple[int, str, str]], run: ImportRun
     column = next((c.index for c in layout.columns if c.field == "email_address"), None)
     if column is None:
         return {}, len(results)
-    when = run.finished_at.strftime("%Y-%m-%d") if run.finished_at else ""
+    when = utcnow().strftime("%Y-%m-%d")
     notes: dict[tuple[int, int], str] = {}
     misplaced = 0
     for row, email, outcome in results:

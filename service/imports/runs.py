@@ -142,11 +142,14 @@ Progress = Callable[[ImportRun], None]
 def process_run(db: Database, run_id: str, load: Callable[[], Validation],
                 hashing: PasswordHashing, chunk_size: int = 500,
                 progress: Progress | None = None, budget_seconds: float | None = None,
-                stale_after: dt.timedelta = STALE_AFTER) -> ImportRun:
+                stale_after: dt.timedelta = STALE_AFTER,
+                report: Callable[[str], str | None] | None = None) -> ImportRun:
     """Do what is left of a run, chunk by chunk; safe to call again after a crash.
 
     With a budget (a Cloud Tasks request has 10 minutes), it stops after the chunk that
     exhausts it and hands the lease back, leaving the run `running` for the next call.
+    `report` shows the results where the roster lives before the run is marked done, so that
+    whoever polls sees them together; what it returns is added to the run's message.
     """
     deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     lease = str(uuid.uuid4())
@@ -180,7 +183,9 @@ def process_run(db: Database, run_id: str, load: Callable[[], Validation],
             if deadline is not None and time.monotonic() > deadline and start + chunk_size < len(
                     todo):
                 return _release(db, run_id, lease)
-        return _finish(db, run_id, "succeeded", NO_INVITATIONS)
+        reported = report(run_id) if report is not None else None
+        return _finish(db, run_id, "succeeded", " ".join(filter(None, [NO_INVITATIONS,
+                                                                        reported])))
     except LeaseLost:
         return get_run(db, run_id)
     except Exception as error:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -40,27 +39,6 @@ PAYLOAD_LIMIT = 2_000_000  # Google's recommended maximum request payload, in by
 CELL_FIELDS = "formattedValue,note,userEnteredValue.formulaValue,effectiveValue.errorValue.type"
 GRID_FIELDS = ("sheets(properties(sheetId,title,index),"
                f"data(startRow,startColumn,rowData.values({CELL_FIELDS})))")
-_URL_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
-_BARE_ID = re.compile(r"[A-Za-z0-9_-]{20,}")
-_GID = re.compile(r"[#&?]gid=(\d+)")
-
-
-def spreadsheet_id_from(text: str) -> str:
-    """The spreadsheet id in a Google Sheets link, or the text itself when it is a bare id."""
-    text = text.strip()
-    if match := _URL_ID.search(text):
-        return match.group(1)
-    if _BARE_ID.fullmatch(text):
-        return text
-    raise SourceError(f'"{text}" is not a Google Sheets link or spreadsheet id.')
-
-
-def worksheet_id_from(text: str) -> int | None:
-    """The worksheet id (gid) in a Google Sheets link, when the link names a tab."""
-    match = _GID.search(text)
-    return int(match.group(1)) if match else None
-
-
 class RetryingHTTPClient(HTTPClient):
     """gspread's HTTP client with bounded retries (429, 5xx, network) and an optional base URL.
 

@@ -8,10 +8,9 @@ import pytest
 
 from service.errors import Forbidden, NotFound, SheetsUnavailable, SourceError
 from service.roster.grid import CellKind
+from service.sources import locate
 from service.sources.google_sheets import (
     GoogleSheets,
-    spreadsheet_id_from,
-    worksheet_id_from,
 )
 from tests.sheets_emulator import DISCONNECT, ErrorCell, Formatted, Formula, Tab
 from tests.sheets_emulator.discovery import Discovery
@@ -281,17 +280,16 @@ def test_the_adapters_request_bodies_fit_the_discovery_document(emulator, sheets
     ("  1AbC-dEf_123456789012345 ", "1AbC-dEf_123456789012345"),
 ])
 def test_a_spreadsheet_id_is_found_in_a_link_or_given_bare(text, expected):
-    assert spreadsheet_id_from(text) == expected
+    assert locate.spreadsheet_id(text) == expected
 
 
-def test_text_that_is_no_link_or_id_is_refused():
-    with pytest.raises(Exception, match="is not a Google Sheets link"):
-        spreadsheet_id_from("roster.csv")
+def test_text_that_is_no_link_or_id_is_not_a_spreadsheet():
+    assert locate.spreadsheet_id("roster.csv") is None
 
 
 def test_a_link_to_a_tab_gives_its_gid():
-    assert worksheet_id_from("https://docs.google.com/spreadsheets/d/abc/edit#gid=4242") == 4242
-    assert worksheet_id_from("https://docs.google.com/spreadsheets/d/abc/edit") is None
+    assert locate.worksheet_id("https://docs.google.com/spreadsheets/d/abc/edit#gid=4242") == 4242
+    assert locate.worksheet_id("https://docs.google.com/spreadsheets/d/abc/edit") is None
 
 
 def test_a_service_account_key_file_gives_the_email_to_share_with(tmp_path):
