@@ -1,0 +1,211 @@
+/** Import: a dry run and a confirmation first, a start under the document lock, then the run followed to its end. */
+
+/** Document property holding the last import started from this spreadsheet. */
+const LAST_IMPORT_PROPERTY = 'roster.lastImport';
+
+const POLL_EVERY_MS = 3000;
+
+/**
+ * Apps Script stops an execution after 6 minutes. Follow the run for this long after the click
+ * (dialogs included), leaving room for a slow last request; the sidebar follows it after that.
+ */
+const FOLLOW_FOR_MS = 4.5 * 60 * 1000;
+
+/** How long a second click waits for the first one's lock before it gives up. */
+const LOCK_WAIT_MS = 1000;
+
+/**
+ * The last import started from this spreadsheet.
+ * @typedef {{sheetId: number, sheetName: string, run: ImportRun}} StoredImport
+ */
+
+/**
+ * Import… from the menu: plan, ask, start, then follow the run.
+ * @param {Services} services
+ */
+function importActiveSheet_(services) {
+  const clickedAt = services.now();
+  const target = activeTarget_(services);
+  // One import started per spreadsheet at a time: the lock covers the plan, the question and the
+  // start, so a second click (or a teammate's) cannot start another while this one is asked.
+  const lock = services.lockService.getDocumentLock();
+  if (!lock || !lock.tryLock(LOCK_WAIT_MS)) {
+    throw rosterError_('An import is already being started from this spreadsheet, in another ' +
+        'window or by a teammate. Wait until it has started, then look at Roster > Open sidebar.');
+  }
+  let run;
+  try {
+    run = planAndStart_(services, target);
+  } finally {
+    lock.releaseLock();
+  }
+  if (run) {
+    followImport_(services, target, run, clickedAt);
+  }
+}
+
+/**
+ * Dry-run the import, ask the user, and start it if they agree.
+ * @param {Services} services
+ * @param {Target} target
+ * @return {?ImportRun} the started run, or null when nothing was started
+ */
+function planAndStart_(services, target) {
+  toast_(services, `Checking what an import of "${target.sheetName}" would do…`);
+  let mode = 'all_or_nothing';
+  let plan = planImport_(services, target.spreadsheetId, target.sheetId, mode);
+  if (plan.blocked > 0) {
+    mode = 'skip_invalid';
+    plan = planImport_(services, target.spreadsheetId, target.sheetId, mode);
+  }
+  if (plan.create + plan.update === 0) {
+    alert_(services, nothingToImportText_(target, plan));
+    return null;
+  }
+  if (!confirm_(services, planText_(target, plan, mode))) {
+    toast_(services, 'Nothing was imported.');
+    return null;
+  }
+  const run = startImport_(services, target.spreadsheetId, target.sheetId, mode);
+  saveImport_(services, {sheetId: target.sheetId, sheetName: target.sheetName, run: run});
+  return run;
+}
+
+/**
+ * Poll the run until it ends, or hand it to the sidebar before Apps Script's time limit.
+ * @param {Services} services
+ * @param {Target} target
+ * @param {ImportRun} run
+ * @param {number} clickedAt
+ */
+function followImport_(services, target, run, clickedAt) {
+  while (!isFinished_(run)) {
+    if (services.now() - clickedAt > FOLLOW_FOR_MS) {
+      openSidebar_(services);
+      alert_(services, `${progressText_(target.sheetName, run)} It carries on on Roster's ` +
+          'server: the sidebar shows its progress, and you may close the spreadsheet.');
+      return;
+    }
+    toast_(services, progressText_(target.sheetName, run));
+    services.utilities.sleep(POLL_EVERY_MS);
+    try {
+      run = getImport_(services, run.id);
+    } catch (error) {
+      if (!isRosterError_(error)) {
+        throw error;
+      }
+      throw rosterError_(`Roster lost track of the import's progress: ${error.message} The ` +
+          'import carries on on the server; Roster > Open sidebar shows how far it got.');
+    }
+    saveImport_(services, {sheetId: target.sheetId, sheetName: target.sheetName, run: run});
+  }
+  alert_(services, importResultText_(target.sheetName, run));
+}
+
+/**
+ * The question asked before an import, with the dry run's counts.
+ * @param {Target} target
+ * @param {{create: number, update: number, skip: number, blocked: number}} plan
+ * @param {string} mode
+ * @return {string}
+ */
+function planText_(target, plan, mode) {
+  const lines = [`• ${plural_(plan.create, 'new client')} will be created.`];
+  if (plan.update) {
+    lines.push(`• ${plural_(plan.update, 'client')} will be updated.`);
+  }
+  if (plan.skip) {
+    lines.push(`• ${plural_(plan.skip, 'row is', 'rows are')} already clients and will be skipped.`);
+  }
+  let question = `Import "${target.sheetName}" into Roster?`;
+  if (mode === 'skip_invalid') {
+    lines.push(`• ${plural_(plan.blocked, 'row has', 'rows have')} errors and will be skipped ` +
+        '(see the notes on their cells).');
+    question = `Some rows of "${target.sheetName}" have errors. Skip the invalid rows and import ` +
+        'the others? Choose No to import nothing and fix them first.';
+  }
+  return question + '\n\n' + lines.join('\n') + '\n\nNo invitations are sent: new clients sign ' +
+      'in with the initial password from the sheet and must change it.';
+}
+
+/**
+ * Why a dry run found nothing to import.
+ * @param {Target} target
+ * @param {{create: number, update: number, skip: number, blocked: number}} plan
+ * @return {string}
+ */
+function nothingToImportText_(target, plan) {
+  const name = `"${target.sheetName}"`;
+  if (plan.blocked) {
+    return `Nothing can be imported from ${name}: ${plural_(plan.blocked, 'row has', 'rows have')} ` +
+        'errors and no other row is a new client. The cells with errors have notes; fix them ' +
+        '(Roster > Fix what can be fixed helps), then import again.';
+  }
+  if (plan.skip) {
+    const rows = plan.skip === 1 ? 'its only row is already a client' :
+        `all ${plan.skip} rows are already clients`;
+    return `Nothing new to import from ${name}: ${rows}.`;
+  }
+  return `Nothing can be imported from ${name}: it has no client rows, or errors in the sheet ` +
+      'block the import. Run Roster > Validate to see why.';
+}
+
+/**
+ * Where a running import has got to.
+ * @param {string} sheetName
+ * @param {ImportRun} run
+ * @return {string}
+ */
+function progressText_(sheetName, run) {
+  if (run.status === 'queued') {
+    return `The import of "${sheetName}" is waiting to start.`;
+  }
+  return `Importing "${sheetName}": ${run.processed} of ${plural_(run.total, 'row')} done.`;
+}
+
+/**
+ * The outcome of a finished import, with its counts.
+ * @param {string} sheetName
+ * @param {ImportRun} run
+ * @return {string}
+ */
+function importResultText_(sheetName, run) {
+  const counts = `${plural_(run.created, 'client')} created, ${run.updated} updated, ` +
+      `${plural_(run.skipped, 'row')} skipped, ${plural_(run.failed_rows, 'row')} not imported`;
+  const noInvitations = 'No invitations were sent.';
+  if (run.status === 'succeeded') {
+    return `The import of "${sheetName}" finished: ${counts}. Each row's result is in a note on ` +
+        `its email cell. ${noInvitations}`;
+  }
+  const why = run.message ? ` ${run.message.trim()}` : '';
+  return `The import of "${sheetName}" stopped.${why} So far: ${counts}. Import again to finish: ` +
+      `rows already imported are skipped, never duplicated. ${noInvitations}`;
+}
+
+/**
+ * @param {ImportRun} run
+ * @return {boolean}
+ */
+function isFinished_(run) {
+  return run.status === 'succeeded' || run.status === 'failed';
+}
+
+/**
+ * Remember the run so that the sidebar can follow it.
+ * @param {Services} services
+ * @param {StoredImport} stored
+ */
+function saveImport_(services, stored) {
+  services.propertiesService.getDocumentProperties()
+      .setProperty(LAST_IMPORT_PROPERTY, JSON.stringify(stored));
+}
+
+/**
+ * The last import started from this spreadsheet, or null.
+ * @param {Services} services
+ * @return {?StoredImport}
+ */
+function loadImport_(services) {
+  const text = services.propertiesService.getDocumentProperties().getProperty(LAST_IMPORT_PROPERTY);
+  return text ? parseJson_(text) : null;
+}

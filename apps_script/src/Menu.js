@@ -1,0 +1,92 @@
+/** Menu: the Roster menu and its thin handlers, which turn a RosterError into an alert. */
+
+const TITLE = 'Roster';
+
+/**
+ * Add the Roster menu when the spreadsheet opens (a simple trigger: no backend calls here).
+ * @param {GoogleAppsScript.Events.SheetsOnOpen=} e
+ */
+function onOpen(e) {
+  SpreadsheetApp.getUi().createMenu(TITLE)
+      .addItem('Validate', 'menuValidate')
+      .addItem('Import…', 'menuImport')
+      .addItem('Fix what can be fixed', 'menuFix')
+      .addSeparator()
+      .addItem('Set up template', 'menuSetUpTemplate')
+      .addItem('Clear Roster notes', 'menuClearNotes')
+      .addSeparator()
+      .addItem('Open sidebar', 'menuOpenSidebar')
+      .addToUi();
+}
+
+function menuValidate() {
+  runFromMenu_(validateActiveSheet_);
+}
+
+function menuImport() {
+  runFromMenu_(importActiveSheet_);
+}
+
+function menuFix() {
+  runFromMenu_(fixActiveSheet_);
+}
+
+function menuSetUpTemplate() {
+  runFromMenu_(setUpTemplate_);
+}
+
+function menuClearNotes() {
+  runFromMenu_(clearRosterNotes_);
+}
+
+function menuOpenSidebar() {
+  runFromMenu_(openSidebar_);
+}
+
+/**
+ * Run a menu action with the real services; show a RosterError as an alert, let bugs surface.
+ * @param {function(Services): void} action
+ */
+function runFromMenu_(action) {
+  const services = services_();
+  try {
+    action(services);
+  } catch (error) {
+    if (!isRosterError_(error)) {
+      throw error;  // a bug: Apps Script shows it and logs the stack (exceptionLogging)
+    }
+    alert_(services, error.message);
+  }
+}
+
+/**
+ * Show a message with an OK button.
+ * @param {Services} services
+ * @param {string} message
+ */
+function alert_(services, message) {
+  const ui = services.spreadsheetApp.getUi();
+  ui.alert(TITLE, message, ui.ButtonSet.OK);
+}
+
+/**
+ * Ask a yes/no question.
+ * @param {Services} services
+ * @param {string} question
+ * @return {boolean} whether the user chose Yes
+ */
+function confirm_(services, question) {
+  const ui = services.spreadsheetApp.getUi();
+  return ui.alert(TITLE, question, ui.ButtonSet.YES_NO) === ui.Button.YES;
+}
+
+/**
+ * "1 row", "2 rows".
+ * @param {number} count
+ * @param {string} singular
+ * @param {string=} plural
+ * @return {string}
+ */
+function plural_(count, singular, plural) {
+  return count + ' ' + (count === 1 ? singular : (plural || singular + 's'));
+}

@@ -1,0 +1,31 @@
+/** Services: the one place that reads Apps Script's global services; everything else takes them as a parameter. */
+
+/**
+ * The Apps Script services the Roster script uses, gathered so that tests can pass fakes.
+ * @typedef {Object} Services
+ * @property {GoogleAppsScript.Spreadsheet.SpreadsheetApp} spreadsheetApp
+ * @property {GoogleAppsScript.URL_Fetch.UrlFetchApp} urlFetchApp
+ * @property {GoogleAppsScript.Script.ScriptApp} scriptApp
+ * @property {GoogleAppsScript.Properties.PropertiesService} propertiesService
+ * @property {GoogleAppsScript.Lock.LockService} lockService
+ * @property {GoogleAppsScript.HTML.HtmlService} htmlService
+ * @property {GoogleAppsScript.Utilities.Utilities} utilities
+ * @property {function(): number} now  milliseconds since the epoch (a parameter so tests control time)
+ */
+
+/**
+ * The real services, as Apps Script provides them to entry points (menu items, google.script.run).
+ * @return {Services}
+ */
+function services_() {
+  return {
+    spreadsheetApp: SpreadsheetApp,
+    urlFetchApp: UrlFetchApp,
+    scriptApp: ScriptApp,
+    propertiesService: PropertiesService,
+    lockService: LockService,
+    htmlService: HtmlService,
+    utilities: Utilities,
+    now: () => Date.now(),
+  };
+}
