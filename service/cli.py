@@ -103,6 +103,9 @@ def validate(source: str, worksheet: str | None, org: str | None, fmt: str,
         click.echo(json.dumps({**extra, **validation.to_dict()}, ensure_ascii=False, indent=2))
     else:
         _print_issues(validation)
+        if notes := extra.get("notes"):
+            click.echo(f"Sheet notes: {notes['written']} written, {notes['cleared']} cleared, "
+                       f"{notes['kept_personal']} cells kept a person's note.")
         if annotate:
             click.echo(f"Annotated copy written to {annotate}.")
     sys.exit(EXIT_ERRORS if validation.summary["errors"] else EXIT_OK)
