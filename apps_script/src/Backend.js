@@ -1,4 +1,4 @@
-/** Backend: the only file that talks to Roster's server — its address, the ID token, JSON, and errors in plain words. */
+/** Backend: the only file that talks to Roster's server: address, ID token, JSON, plain errors. */
 
 /** The script property that holds the server's address, e.g. https://roster-123.appspot.com */
 const BACKEND_URL_PROPERTY = 'ROSTER_BACKEND_URL';
@@ -31,7 +31,8 @@ const API_PREFIX = '/api/v1';
  * @return {{summary: {rows: number, errors: number, warnings: number}, issues: Array<Issue>}}
  */
 function validateSheet_(services, spreadsheetId, sheetId) {
-  return callBackend_(services, 'post', sheetPath_(spreadsheetId, 'validate'), {worksheet_id: sheetId});
+  const body = {worksheet_id: sheetId};
+  return callBackend_(services, 'post', sheetPath_(spreadsheetId, 'validate'), body);
 }
 
 /**
@@ -132,7 +133,7 @@ function callBackend_(services, method, path, payload) {
     response = services.urlFetchApp.fetch(base + API_PREFIX + path, options);
   } catch (error) {
     // UrlFetchApp throws only when no HTTP answer came back: DNS, TLS, timeout, allowlist.
-    const reason = String(error && error.message || error).replace(/^Exception:\s*/, '');
+    const reason = String(/** @type {?} */ (error).message || error).replace(/^Exception:\s*/, '');
     console.warn('Roster backend unreachable: %s', reason);
     throw rosterError_(`Roster's server (${hostOf_(base)}) could not be reached: check your ` +
         `internet connection and try again in a minute. If it keeps failing, tell your Roster ` +
@@ -154,7 +155,7 @@ function callBackend_(services, method, path, payload) {
 }
 
 /**
- * Turn an error answer (application/problem+json, or anything else) into one message a pro can act on.
+ * Turn an error answer (problem+json, or anything else) into one message a pro can act on.
  * @param {Services} services
  * @param {number} status
  * @param {?} problem  the parsed body, or null
@@ -229,7 +230,7 @@ function identityToken_(services) {
 /**
  * An error whose message is meant for the person at the keyboard.
  * @param {string} message
- * @param {{status: (number|undefined), issues: (Array<Issue>|undefined)}=} details
+ * @param {{status?: number, issues?: Array<Issue>}=} details
  * @return {RosterError}
  */
 function rosterError_(message, details) {
@@ -242,11 +243,12 @@ function rosterError_(message, details) {
 
 /**
  * Whether an error was made by rosterError_ (and so is safe and useful to show).
- * @param {?} error
- * @return {boolean}
+ * @param {unknown} error
+ * @return {error is RosterError}
  */
 function isRosterError_(error) {
-  return Boolean(error) && error.name === 'RosterError';
+  return typeof error === 'object' && error !== null &&
+      /** @type {Error} */ (error).name === 'RosterError';
 }
 
 /**

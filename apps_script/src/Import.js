@@ -1,4 +1,4 @@
-/** Import: a dry run and a confirmation first, a start under the document lock, then the run followed to its end. */
+/** Import: dry run and confirmation, a start under the document lock, then the run followed. */
 
 /** Document property holding the last import started from this spreadsheet. */
 const LAST_IMPORT_PROPERTY = 'roster.lastImport';
@@ -115,7 +115,8 @@ function planText_(target, plan, mode) {
     lines.push(`• ${plural_(plan.update, 'client')} will be updated.`);
   }
   if (plan.skip) {
-    lines.push(`• ${plural_(plan.skip, 'row is', 'rows are')} already clients and will be skipped.`);
+    const rows = plural_(plan.skip, 'row is', 'rows are');
+    lines.push(`• ${rows} already clients and will be skipped.`);
   }
   let question = `Import "${target.sheetName}" into Roster?`;
   if (mode === 'skip_invalid') {
@@ -137,7 +138,8 @@ function planText_(target, plan, mode) {
 function nothingToImportText_(target, plan) {
   const name = `"${target.sheetName}"`;
   if (plan.blocked) {
-    return `Nothing can be imported from ${name}: ${plural_(plan.blocked, 'row has', 'rows have')} ` +
+    const rows = plural_(plan.blocked, 'row has', 'rows have');
+    return `Nothing can be imported from ${name}: ${rows} ` +
         'errors and no other row is a new client. The cells with errors have notes; fix them ' +
         '(Roster > Fix what can be fixed helps), then import again.';
   }

@@ -1,4 +1,4 @@
-/** Services: the one place that reads Apps Script's global services; everything else takes them as a parameter. */
+/** Services: the one reader of Apps Script's globals; every other function takes them in. */
 
 /**
  * The Apps Script services the Roster script uses, gathered so that tests can pass fakes.
@@ -10,7 +10,7 @@
  * @property {GoogleAppsScript.Lock.LockService} lockService
  * @property {GoogleAppsScript.HTML.HtmlService} htmlService
  * @property {GoogleAppsScript.Utilities.Utilities} utilities
- * @property {function(): number} now  milliseconds since the epoch (a parameter so tests control time)
+ * @property {function(): number} now  milliseconds since the epoch (so tests control time)
  */
 
 /**

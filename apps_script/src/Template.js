@@ -1,4 +1,4 @@
-/** Template: set up a roster worksheet (headers, plain-text columns, a gender list) and clear Roster's notes. */
+/** Template: set up a roster worksheet (headers, plain text, gender list); clear Roster's notes. */
 
 /** SPEC §2's columns, in the order a new roster gets them. */
 const TEMPLATE_HEADERS = ['email_address', 'initial_password', 'first_name', 'last_name',
@@ -26,7 +26,8 @@ const NOTE_MARK = 'Roster:';
 function setUpTemplate_(services) {
   const sheet = services.spreadsheetApp.getActive().getActiveSheet();
   if (sheet.getMaxColumns() < TEMPLATE_HEADERS.length) {
-    sheet.insertColumnsAfter(sheet.getMaxColumns(), TEMPLATE_HEADERS.length - sheet.getMaxColumns());
+    const missing = TEMPLATE_HEADERS.length - sheet.getMaxColumns();
+    sheet.insertColumnsAfter(sheet.getMaxColumns(), missing);
   }
   const firstRow = sheet.getRange(1, 1, 1, sheet.getMaxColumns()).getValues()[0];
   const empty = firstRow.every((value) => String(value).trim() === '');
@@ -34,7 +35,8 @@ function setUpTemplate_(services) {
     sheet.getRange(1, 1, 1, TEMPLATE_HEADERS.length).setValues([TEMPLATE_HEADERS])
         .setFontWeight('bold');
   }
-  const headers = (empty ? TEMPLATE_HEADERS : firstRow).map((value) => String(value).trim().toLowerCase());
+  const headers = (empty ? TEMPLATE_HEADERS : firstRow)
+      .map((value) => String(value).trim().toLowerCase());
   sheet.setFrozenRows(1);
 
   const dataRows = sheet.getMaxRows() - 1;
@@ -73,23 +75,33 @@ function setUpTemplate_(services) {
  */
 function templateText_(sheetName, wroteHeaders, headers, formatted) {
   const plain = formatted.filter((name) => name !== 'gender');
-  const parts = ['row 1 is frozen'];
+  const parts = [];
   if (plain.length) {
-    parts.push(`${plain.join(', ')} ${plain.length === 1 ? 'keeps its' : 'keep their'} values as ` +
+    parts.push(`${joinAnd_(plain)} ${plain.length === 1 ? 'keeps its' : 'keep their'} values as ` +
         'plain text');
   }
   if (formatted.includes('gender')) {
     parts.push('gender offers male or female');
   }
-  const done = parts.join('; ') + '.';
+  const formats = parts.length ? '; ' + parts.join('; ') : '';
   if (wroteHeaders) {
-    return `"${sheetName}" is ready for a roster: the headers are in row 1, ${done} Add one ` +
-        'client per row from row 2.';
+    return `"${sheetName}" is ready for a roster: the headers are in row 1, which stays in ` +
+        `view${formats}. Add one client per row from row 2.`;
   }
   const missing = REQUIRED_HEADERS.filter((name) => !headers.includes(name));
-  const gaps = missing.length ? ` Row 1 lacks these required columns: ${missing.join(', ')}.` : '';
-  return `Row 1 of "${sheetName}" already has headers, so Roster left them as they are: ${done}` +
-      gaps;
+  const gaps = missing.length ? ` Row 1 lacks these required columns: ${joinAnd_(missing)}.` : '';
+  return `Row 1 of "${sheetName}" already has headers, so Roster left them as they are and ` +
+      `froze row 1${formats}.${gaps}`;
+}
+
+/**
+ * "a, b and c"
+ * @param {Array<string>} words
+ * @return {string}
+ */
+function joinAnd_(words) {
+  return words.length < 2 ? words.join('') :
+      words.slice(0, -1).join(', ') + ' and ' + words[words.length - 1];
 }
 
 /**
@@ -117,7 +129,8 @@ function clearRosterNotes_(services) {
   }
   range.setNotes(notes);
   const people = kept ? ` and kept ${plural_(kept, 'note')} that people wrote` : '';
-  alert_(services, `Removed ${plural_(removed, 'Roster note')} from "${sheet.getName()}"${people}.`);
+  alert_(services,
+      `Removed ${plural_(removed, 'Roster note')} from "${sheet.getName()}"${people}.`);
 }
 
 /**

@@ -1,4 +1,4 @@
-/** Validate: check the active sheet and fix what can be fixed, keeping the last result for the sidebar. */
+/** Validate: check the active sheet, fix what can be fixed, keep the result for the sidebar. */
 
 /** Document property holding the last validation, shared by everyone who opens the spreadsheet. */
 const LAST_VALIDATION_PROPERTY = 'roster.lastValidation';
@@ -74,12 +74,15 @@ function runValidation_(services, target) {
 function saveValidation_(services, target, summary, issues) {
   /** @type {StoredValidation} */
   const stored = {
-    sheetId: target.sheetId, sheetName: target.sheetName, at: new Date(services.now()).toISOString(),
+    sheetId: target.sheetId, sheetName: target.sheetName,
+    at: new Date(services.now()).toISOString(),
     summary: summary, issues: [], total: issues.length,
   };
   let bytes = utf8Length_(JSON.stringify(stored));
   for (const issue of issues) {
-    const kept = {cell: issue.cell, severity: issue.severity, message: issue.message, fix: issue.fix};
+    const kept = {
+      cell: issue.cell, severity: issue.severity, message: issue.message, fix: issue.fix,
+    };
     bytes += utf8Length_(JSON.stringify(kept)) + 1;
     if (bytes > STORED_BYTES) {
       break;
@@ -142,7 +145,9 @@ function countsText_(stored) {
 function activeTarget_(services) {
   const spreadsheet = services.spreadsheetApp.getActive();
   const sheet = spreadsheet.getActiveSheet();
-  return {spreadsheetId: spreadsheet.getId(), sheetId: sheet.getSheetId(), sheetName: sheet.getName()};
+  return {
+    spreadsheetId: spreadsheet.getId(), sheetId: sheet.getSheetId(), sheetName: sheet.getName(),
+  };
 }
 
 /**

@@ -1,0 +1,149 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const {BACKEND, SRC, plain, response, setUp} = require('./fakes');
+
+const ISSUES = [
+  {row: null, column: null, cell: null, field: null, code: 'header.missing', severity: 'error',
+    message: 'Add a gender column.', fix: null},
+  {row: 3, column: 1, cell: 'A3', field: 'email_address', code: 'email.not_lowercase',
+    severity: 'error', message: 'Write the email in lowercase.', fix: 'ana@example.org'},
+  {row: 7, column: 1, cell: 'A7', field: 'email_address', code: 'email.existing_client',
+    severity: 'warning', message: 'Already a client: this row will be skipped.', fix: null},
+];
+
+const validated = (issues = ISSUES) => () => response(200, {
+  summary: {rows: 9, errors: issues.filter((i) => i.severity === 'error').length,
+    warnings: issues.filter((i) => i.severity === 'warning').length},
+  issues,
+});
+
+test('Open sidebar shows Sidebar.html titled Roster', () => {
+  const {script, ui} = setUp();
+
+  script.menuOpenSidebar();
+
+  assert.equal(ui.sidebars.length, 1);
+  assert.equal(ui.sidebars[0].file, 'Sidebar');
+  assert.equal(ui.sidebars[0].title, 'Roster');
+});
+
+test('the sidebar shows the last validation\'s summary and issues, with their cells and fixes', () => {
+  const {script} = setUp({server: validated()});
+  script.menuValidate();
+
+  const state = plain(script.sidebarState());
+
+  assert.equal(state.validation.summary, 'Checked 9 rows of "Clients": 2 errors, 1 warning.');
+  assert.equal(state.validation.at, '2024-05-01 14:00 (Europe/Paris)');
+  assert.deepEqual(state.validation.issues.map((i) => [i.cell, i.severity, i.fix]), [
+    ['A1', 'error', null], ['A3', 'error', 'ana@example.org'], ['A7', 'warning', null]]);
+  assert.equal(state.validation.more, 0);
+  assert.equal(state.import, null);
+});
+
+test('the sidebar says when nothing has been validated yet', () => {
+  const {script} = setUp();
+
+  assert.deepEqual(plain(script.sidebarState()), {validation: null, import: null});
+});
+
+test('the sidebar\'s Validate button validates the active sheet and returns the new state', () => {
+  const {script, requests} = setUp({server: validated()});
+
+  const state = plain(script.sidebarValidate());
+
+  assert.equal(requests.length, 1);
+  assert.equal(state.validation.issues.length, 3);
+});
+
+test('a validation too large for a document property keeps as many issues as fit', () => {
+  const many = Array.from({length: 2000}, (_, i) => ({row: i + 2, column: 1, cell: `A${i + 2}`,
+    field: 'email_address', code: 'email.invalid', severity: 'error',
+    message: `Écrivez une adresse valide (ligne ${i + 2}).`, fix: null}));
+  const {script, properties} = setUp({server: validated(many)});
+
+  script.menuValidate();
+
+  const stored = properties.document.getProperty('roster.lastValidation');
+  assert.ok(Buffer.byteLength(stored, 'utf8') <= 9 * 1024);
+  const state = plain(script.sidebarState());
+  assert.ok(state.validation.issues.length > 10);
+  assert.equal(state.validation.issues.length + state.validation.more, 2000);
+  assert.equal(state.validation.summary, 'Checked 9 rows of "Clients": 2000 errors, no warnings.');
+});
+
+test('clicking an issue selects its cell on its worksheet', () => {
+  const {script, spreadsheet} = setUp({sheets: [{}, {name: 'March', sheetId: 77}]});
+
+  script.sidebarSelectCell(77, 'C12');
+
+  assert.equal(spreadsheet.getActiveSheet().getName(), 'March');
+  assert.equal(spreadsheet.sheets[1].activeRange, 'C12');
+});
+
+test('clicking an issue of the whole sheet selects A1', () => {
+  const {script, spreadsheet} = setUp();
+
+  script.sidebarSelectCell(0, '');
+
+  assert.equal(spreadsheet.sheets[0].activeRange, 'A1');
+});
+
+test('clicking an issue of a deleted worksheet says so', () => {
+  const {script} = setUp();
+
+  assert.throws(() => script.sidebarSelectCell(999, 'A2'), /no longer exists/);
+});
+
+test('the sidebar asks the server about an unfinished import and shows its progress', () => {
+  const running = {id: 'run-9', status: 'running', total: 200, processed: 50, created: 50,
+    updated: 0, skipped: 0, failed_rows: 0, started_by: 'pro@example.org',
+    started_at: '2024-05-01T12:00:00+00:00', finished_at: null};
+  const {script, requests} = setUp({
+    documentProperties: {'roster.lastImport': JSON.stringify({sheetId: 0, sheetName: 'Clients',
+      run: {...running, processed: 10}})},
+    server: () => response(200, {import: running}),
+  });
+
+  const state = plain(script.sidebarState());
+
+  assert.equal(requests[0].url, `${BACKEND}/api/v1/imports/run-9`);
+  assert.deepEqual(state.import, {sheetName: 'Clients', status: 'running', done: false, total: 200,
+    processed: 50, error: null, text: 'Importing "Clients": 50 of 200 rows done.'});
+});
+
+test('the sidebar does not ask about an import that has finished', () => {
+  const done = {id: 'run-9', status: 'succeeded', total: 2, processed: 2, created: 2, updated: 0,
+    skipped: 0, failed_rows: 0, started_by: 'pro@example.org', started_at: '2024-05-01T12:00:00+00:00',
+    finished_at: '2024-05-01T12:00:05+00:00'};
+  const {script, requests} = setUp({documentProperties: {'roster.lastImport':
+    JSON.stringify({sheetId: 0, sheetName: 'Clients', run: done})}});
+
+  const state = plain(script.sidebarState());
+
+  assert.equal(requests.length, 0);
+  assert.equal(state.import.done, true);
+  assert.match(state.import.text, /2 clients created.*No invitations were sent\.$/);
+});
+
+test('the sidebar never renders the server\'s text as HTML', () => {
+  const html = fs.readFileSync(path.join(SRC, 'Sidebar.html'), 'utf8');
+
+  assert.doesNotMatch(html, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|<\?/);
+  assert.match(html, /<html lang="en">/);
+  assert.match(html, /role="alert"/);
+});
+
+test('the sidebar only calls server functions the script defines', () => {
+  const html = fs.readFileSync(path.join(SRC, 'Sidebar.html'), 'utf8');
+  const {script} = setUp();
+
+  const called = [...html.matchAll(/\)\s*\.(sidebar\w+)\(/g)].map((m) => m[1]);
+  assert.deepEqual([...new Set(called)].sort(), ['sidebarSelectCell', 'sidebarState', 'sidebarValidate']);
+  for (const name of called) {
+    assert.equal(typeof script[name], 'function', name);
+  }
+});
