@@ -24,6 +24,7 @@ from ..config import Settings, on_app_engine
 from ..errors import Forbidden, NotFound, RosterError, Unauthorized
 from ..imports import cloud_tasks, jobs
 from ..imports.runs import get_run, run_to_dict
+from ..models import ImportRun
 from ..wiring import Roster
 from . import bp, problem_response
 
@@ -123,9 +124,10 @@ def work_import(import_id: str) -> Any:
     return {"import": run_to_dict(run)}, 200
 
 
-def _busy(run: Any) -> Response:
-    """Another worker holds the run: a duplicate delivery, or a worker that died under a minute
-    ago. The queue retries this task; by then the run is finished, handed on, or free to take."""
+def _busy(run: ImportRun) -> Response:
+    """Another worker holds the run: a duplicate delivery, or a worker that died too recently to
+    be taken over (ROSTER_IMPORT_STALE_SECONDS). The queue retries this task; by then the run is
+    finished, handed on, or free to take over."""
     response = problem_response(503, "The import is being worked on",
                                 f"Another worker is processing import {run.id}; retry later.")
     response.headers["Retry-After"] = str(RETRY_BUSY_SECONDS)
