@@ -135,6 +135,10 @@ function callBackend_(services, method, path, payload) {
     // UrlFetchApp throws only when no HTTP answer came back: DNS, TLS, timeout, allowlist.
     const reason = String(/** @type {?} */ (error).message || error).replace(/^Exception:\s*/, '');
     console.warn('Roster backend unreachable: %s', reason);
+    if (/time(d)? ?out/i.test(reason)) {
+      throw rosterError_('Roster\'s server did not answer within the minute Apps Script waits. ' +
+          'It may still be working on a large sheet: wait a minute, then try again.');
+    }
     throw rosterError_(`Roster's server (${hostOf_(base)}) could not be reached: check your ` +
         `internet connection and try again in a minute. If it keeps failing, tell your Roster ` +
         `admin (the script's log has the details).`);

@@ -52,12 +52,11 @@ function importActiveSheet_(services) {
  */
 function planAndStart_(services, target) {
   toast_(services, `Checking what an import of "${target.sheetName}" would do…`);
-  let mode = 'all_or_nothing';
-  let plan = planImport_(services, target.spreadsheetId, target.sheetId, mode);
-  if (plan.blocked > 0) {
-    mode = 'skip_invalid';
-    plan = planImport_(services, target.spreadsheetId, target.sheetId, mode);
-  }
+  // One dry run in skip_invalid mode counts both the rows with errors and the rest (each dry run
+  // reads the sheet and rewrites its notes, so one is enough). Without errors the import itself
+  // stays all-or-nothing, in case someone adds one before it starts.
+  const plan = planImport_(services, target.spreadsheetId, target.sheetId, 'skip_invalid');
+  const mode = plan.blocked > 0 ? 'skip_invalid' : 'all_or_nothing';
   if (plan.create + plan.update === 0) {
     alert_(services, nothingToImportText_(target, plan));
     return null;
@@ -162,7 +161,18 @@ function progressText_(sheetName, run) {
   if (run.status === 'queued') {
     return `The import of "${sheetName}" is waiting to start.`;
   }
-  return `Importing "${sheetName}": ${run.processed} of ${plural_(run.total, 'row')} done.`;
+  const done = `${run.processed} of ${plural_(run.total, 'row')} done`;
+  return `Importing "${sheetName}": ${done}${run.processed ? ': ' + runCounts_(run) : ''}.`;
+}
+
+/**
+ * "115 clients created, 0 updated, 5 rows skipped, 0 rows not imported"
+ * @param {ImportRun} run
+ * @return {string}
+ */
+function runCounts_(run) {
+  return `${plural_(run.created, 'client')} created, ${run.updated} updated, ` +
+      `${plural_(run.skipped, 'row')} skipped, ${plural_(run.failed_rows, 'row')} not imported`;
 }
 
 /**
@@ -172,8 +182,7 @@ function progressText_(sheetName, run) {
  * @return {string}
  */
 function importResultText_(sheetName, run) {
-  const counts = `${plural_(run.created, 'client')} created, ${run.updated} updated, ` +
-      `${plural_(run.skipped, 'row')} skipped, ${plural_(run.failed_rows, 'row')} not imported`;
+  const counts = runCounts_(run);
   const noInvitations = 'No invitations were sent.';
   if (run.status === 'succeeded') {
     return `The import of "${sheetName}" finished: ${counts}. Each row's result is in a note on ` +

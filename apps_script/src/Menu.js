@@ -70,6 +70,15 @@ function alert_(services, message) {
 }
 
 /**
+ * A short message in the corner of the spreadsheet, for work that takes a few seconds.
+ * @param {Services} services
+ * @param {string} message
+ */
+function toast_(services, message) {
+  services.spreadsheetApp.getActive().toast(message, TITLE, 10);
+}
+
+/**
  * Ask a yes/no question.
  * @param {Services} services
  * @param {string} question

@@ -151,15 +151,6 @@ function activeTarget_(services) {
 }
 
 /**
- * A short message in the corner of the spreadsheet, for work that takes a few seconds.
- * @param {Services} services
- * @param {string} message
- */
-function toast_(services, message) {
-  services.spreadsheetApp.getActive().toast(message, TITLE, 10);
-}
-
-/**
  * "A2, B3 and 4 more".
  * @param {Array<{cell: string}>} changed
  * @return {string}

@@ -93,6 +93,8 @@ const ERRORS = [
   ['429 asks the user to wait', () => response(429, ''), /busy right now: wait a minute/],
   ['a network failure is put in plain words', () => { throw new Error('Exception: DNS error: https://roster.example.com/api/v1'); },
     /^Roster's server \(roster\.example\.com\) could not be reached: check your internet connection/],
+  ['a timeout says the server may still be working', () => { throw new Error('Exception: Timeout: https://roster.example.com/api/v1'); },
+    /did not answer within the minute Apps Script waits\. It may still be working/],
   ['a 200 that is not JSON points at ROSTER_BACKEND_URL', () => response(200, '<html>Sign in</html>'),
     /ROSTER_BACKEND_URL \(https:\/\/roster\.example\.com\) answered, but not as Roster's server does/],
 ];

@@ -17,7 +17,7 @@ const DONE = run({status: 'succeeded', processed: 120, created: 115, skipped: 5,
 /**
  * A backend whose dry runs answer `plans[mode]` and whose import runs go through `progress`.
  */
-function importServer({plans = {all_or_nothing: {create: 115, update: 0, skip: 5, blocked: 0}},
+function importServer({plans = {skip_invalid: {create: 115, update: 0, skip: 5, blocked: 0}},
   start = () => response(202, {import: run({status: 'queued'})}, {Location: '/api/v1/imports/run-1'}),
   progress = [DONE]} = {}) {
   const statuses = [...progress];
@@ -43,7 +43,7 @@ test('Import does a dry run and starts only after the user agrees to its counts'
   script.menuImport();
 
   assert.deepEqual(posts(requests), [
-    {worksheet_id: 0, mode: 'all_or_nothing', update_existing: false, dry_run: true},
+    {worksheet_id: 0, mode: 'skip_invalid', update_existing: false, dry_run: true},
     {worksheet_id: 0, mode: 'all_or_nothing', update_existing: false, dry_run: false},
   ]);
   const question = ui.alerts[0];
@@ -102,22 +102,31 @@ test('Import lets go of the lock when the server says someone else is importing'
 
 test('Import offers to skip invalid rows when some rows have errors', () => {
   const {script, ui, requests} = setUp({answers: ['YES'], server: importServer({plans: {
-    all_or_nothing: {create: 0, update: 0, skip: 0, blocked: 3},
     skip_invalid: {create: 112, update: 0, skip: 5, blocked: 3},
   }})});
 
   script.menuImport();
 
   assert.deepEqual(posts(requests).map((body) => [body.mode, body.dry_run]), [
-    ['all_or_nothing', true], ['skip_invalid', true], ['skip_invalid', false]]);
+    ['skip_invalid', true], ['skip_invalid', false]]);
   assert.match(ui.alerts[0].prompt, /Skip the invalid rows and import the others\?/);
   assert.match(ui.alerts[0].prompt, /• 3 rows have errors and will be skipped/);
   assert.match(ui.alerts[0].prompt, /• 112 new clients will be created\./);
 });
 
+test('Import with errors in every row says so and starts nothing', () => {
+  const {script, ui, requests} = setUp({server: importServer({plans: {
+    skip_invalid: {create: 0, update: 0, skip: 0, blocked: 6}}})});
+
+  script.menuImport();
+
+  assert.deepEqual(posts(requests).map((body) => body.dry_run), [true]);
+  assert.match(ui.messages[0], /^Nothing can be imported from "Clients": 6 rows have errors/);
+});
+
 test('Import with only existing clients says there is nothing new and starts nothing', () => {
   const {script, ui, requests} = setUp({server: importServer({plans: {
-    all_or_nothing: {create: 0, update: 0, skip: 4, blocked: 0}}})});
+    skip_invalid: {create: 0, update: 0, skip: 4, blocked: 0}}})});
 
   script.menuImport();
 
@@ -127,12 +136,13 @@ test('Import with only existing clients says there is nothing new and starts not
 
 test('Import follows the run to its end and shows the counts and that no invitations were sent', () => {
   const {script, ui, requests, spreadsheet, properties} = setUp({answers: ['YES'], server: importServer({
-    progress: [run({processed: 40}), run({processed: 80}), DONE]})});
+    progress: [run({processed: 40, created: 38, skipped: 2}), run({processed: 80}), DONE]})});
 
   script.menuImport();
 
   assert.equal(requests.filter((r) => r.method === 'get').length, 3);
-  assert.ok(spreadsheet.toasts.some((t) => t.message === 'Importing "Clients": 40 of 120 rows done.'));
+  assert.ok(spreadsheet.toasts.some((t) => t.message === 'Importing "Clients": 40 of 120 rows done: ' +
+      '38 clients created, 0 updated, 2 rows skipped, 0 rows not imported.'));
   assert.equal(ui.messages.at(-1), 'The import of "Clients" finished: 115 clients created, 0 updated, ' +
       '5 rows skipped, 0 rows not imported. Each row\'s result is in a note on its email cell. ' +
       'No invitations were sent.');
@@ -164,7 +174,7 @@ test('losing the connection while following an import says the import carries on
   let gets = 0;
   const server = importServer();
   const {script, ui} = setUp({answers: ['YES'], server: (request) => {
-    if (request.method === 'get' && ++gets === 1) throw new Error('Timeout');
+    if (request.method === 'get' && ++gets === 1) throw new Error('Address unavailable');
     return server(request);
   }});
 

@@ -112,7 +112,9 @@ test('the sidebar asks the server about an unfinished import and shows its progr
 
   assert.equal(requests[0].url, `${BACKEND}/api/v1/imports/run-9`);
   assert.deepEqual(state.import, {sheetName: 'Clients', status: 'running', done: false, total: 200,
-    processed: 50, error: null, text: 'Importing "Clients": 50 of 200 rows done.'});
+    processed: 50, error: null,
+    text: 'Importing "Clients": 50 of 200 rows done: 50 clients created, 0 updated, 0 rows skipped, ' +
+      '0 rows not imported.'});
 });
 
 test('the sidebar does not ask about an import that has finished', () => {
