@@ -26,9 +26,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .wiring import Roster
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    roster = Roster(settings)
-    app.extensions["roster"] = roster
     app.extensions["roster.auth"] = make_authenticator(settings)
-    init_api(app)
-    init_web(app)
+    roster = app.extensions["roster"] = Roster(settings)
+    try:
+        init_api(app)
+        init_web(app)
+    except Exception:
+        roster.close()  # a half-wired app must not leave its database connections open
+        raise
     return app

@@ -87,7 +87,7 @@ def test_validate_by_worksheet_id_and_unknown_fields_are_rejected(client, spread
 
 
 def test_a_body_over_the_size_limit_is_413(app, client, spreadsheet, auth):
-    limit = app.extensions["roster"].settings.max_upload_bytes
+    limit = app.extensions["roster"].settings.max_body_bytes
     response = client.post(validate_url(spreadsheet), data=b"{" + b" " * (limit + 1) + b"}",
                            content_type="application/json", headers=auth())
     assert response.status_code == 413
