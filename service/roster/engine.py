@@ -140,7 +140,8 @@ class _FieldRunner:
     def _safe_fix(self, value: str, stripped: str) -> str | None:
         candidate = stripped
         if self.fixer is not None:
-            candidate = self.fixer(stripped) or stripped
+            # a fixer may bare invisible characters (Ann\u200b\x07 -> Ann\u200b): strip again
+            candidate = (self.fixer(stripped) or stripped).strip(BLANK)
         if candidate == value or not candidate:
             return None
         problems, _ = self._load(candidate)

@@ -196,6 +196,7 @@ WRONG_NAMES = [
     ("\u00a0\u200b", "{}.required", None),
     ("A" * 101, "{}.too_long", None),
     ("Ann\x07", "{}.control_characters", "Ann"),
+    ("Ann\u200b\x07", "{}.control_characters", "Ann"),
     ("Ann\x00Lee", "{}.control_characters", "AnnLee"),
     ("Ann\nMarie", "{}.control_characters", "Ann Marie"),
     ("Ann\tMarie", "{}.control_characters", "Ann Marie"),
