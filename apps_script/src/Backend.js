@@ -114,7 +114,7 @@ function idTokenClaims_(services) {
  * @param {string} method  'get' or 'post'
  * @param {string} path  below /api/v1
  * @param {Object=} payload  sent as JSON
- * @return {?}
+ * @return {any}
  */
 function callBackend_(services, method, path, payload) {
   const base = backendUrl_(services);
@@ -133,7 +133,7 @@ function callBackend_(services, method, path, payload) {
     response = services.urlFetchApp.fetch(base + API_PREFIX + path, options);
   } catch (error) {
     // UrlFetchApp throws only when no HTTP answer came back: DNS, TLS, timeout, allowlist.
-    const reason = String(/** @type {?} */ (error).message || error).replace(/^Exception:\s*/, '');
+    const reason = String(/** @type {any} */ (error).message || error).replace(/^Exception:\s*/, '');
     console.warn('Roster backend unreachable: %s', reason);
     if (/time(d)? ?out/i.test(reason)) {
       throw rosterError_('Roster\'s server did not answer within the minute Apps Script waits. ' +
@@ -162,7 +162,7 @@ function callBackend_(services, method, path, payload) {
  * Turn an error answer (problem+json, or anything else) into one message a pro can act on.
  * @param {Services} services
  * @param {number} status
- * @param {?} problem  the parsed body, or null
+ * @param {any} problem  the parsed body, or null
  * @return {string}
  */
 function problemMessage_(services, status, problem) {
@@ -266,7 +266,7 @@ function sheetPath_(spreadsheetId, action) {
 
 /**
  * @param {string} text
- * @return {?}
+ * @return {any}
  */
 function parseJson_(text) {
   try {

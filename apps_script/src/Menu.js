@@ -45,7 +45,7 @@ function menuOpenSidebar() {
 
 /**
  * Run a menu action with the real services; show a RosterError as an alert, let bugs surface.
- * @param {function(Services): void} action
+ * @param {(services: Services) => void} action
  */
 function runFromMenu_(action) {
   const services = services_();

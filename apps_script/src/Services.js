@@ -10,7 +10,7 @@
  * @property {GoogleAppsScript.Lock.LockService} lockService
  * @property {GoogleAppsScript.HTML.HtmlService} htmlService
  * @property {GoogleAppsScript.Utilities.Utilities} utilities
- * @property {function(): number} now  milliseconds since the epoch (so tests control time)
+ * @property {() => number} now  milliseconds since the epoch (so tests control time)
  */
 
 /**
