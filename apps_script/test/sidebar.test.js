@@ -149,3 +149,103 @@ test('the sidebar only calls server functions the script defines', () => {
     assert.equal(typeof script[name], 'function', name);
   }
 });
+
+/** A very small DOM: just what Sidebar.html's script uses. */
+function fakeDocument() {
+  const element = (tag) => ({
+    tag, children: [], ownText: '', hidden: false, disabled: false, listeners: {},
+    get textContent() { return this.ownText + this.children.map((c) => c.textContent).join(''); },
+    set textContent(text) { this.ownText = String(text); this.children = []; },
+    appendChild(child) { this.children.push(child); return child; },
+    addEventListener(type, listener) { this.listeners[type] = listener; },
+    click() { this.listeners.click(); },
+  });
+  const html = fs.readFileSync(path.join(SRC, 'Sidebar.html'), 'utf8');
+  const byId = new Map([...html.matchAll(/id="([\w-]+)"/g)].map((m) => [m[1], element('by-id')]));
+  return {
+    byId,
+    getElementById: (id) => byId.get(id) || null,
+    createElement: element,
+    createTextNode: (text) => ({textContent: text}),
+  };
+}
+
+/** Run Sidebar.html's script with google.script.run calling the loaded Apps Script directly. */
+function openSidebarPage(script) {
+  const html = fs.readFileSync(path.join(SRC, 'Sidebar.html'), 'utf8');
+  const code = /<script>([\s\S]*)<\/script>/.exec(html)[1];
+  const document = fakeDocument();
+  const timers = [];
+  const run = () => {
+    const handlers = {success: () => {}, failure: () => {}};
+    return new Proxy({}, {get(_, name) {
+      if (name === 'withSuccessHandler') return (fn) => { handlers.success = fn; return run.current; };
+      if (name === 'withFailureHandler') return (fn) => { handlers.failure = fn; return run.current; };
+      return (...args) => {
+        try {
+          handlers.success(plain(script[name](...args)));
+        } catch (error) {
+          handlers.failure({message: error.message});
+        }
+      };
+    }});
+  };
+  const google = {script: {}};
+  Object.defineProperty(google.script, 'run', {get() { run.current = run(); return run.current; }});
+  const window = {setTimeout: (fn) => timers.push(fn), clearTimeout: () => {}};
+  new Function('document', 'window', 'google', code)(document, window, google);
+  return {document, timers};
+}
+
+test('the sidebar page lists the issues and selects a cell when one is chosen', () => {
+  const {script, spreadsheet} = setUp({server: validated()});
+  script.menuValidate();
+
+  const {document} = openSidebarPage(script);
+
+  const summary = document.getElementById('validation-summary').textContent;
+  assert.equal(summary, 'Checked 9 rows of "Clients": 2 errors, 1 warning.');
+  const buttons = document.getElementById('issues').children.map((item) => item.children[0]);
+  assert.deepEqual(buttons.map((b) => b.textContent), [
+    'A1 (error) Add a gender column.',
+    'A3 (error) Write the email in lowercase. Suggested value: "ana@example.org"',
+    'A7 (warning) Already a client: this row will be skipped.',
+  ]);
+  buttons[1].click();
+  assert.equal(spreadsheet.sheets[0].activeRange, 'A3');
+  assert.equal(document.getElementById('status').textContent, '');
+});
+
+test('the sidebar page shows a failure in the user\'s words', () => {
+  const {script} = setUp({scriptProperties: {}});
+
+  const {document} = openSidebarPage(script);
+  document.getElementById('validate').click();
+
+  assert.match(document.getElementById('status').textContent, /^Roster is not set up yet/);
+  assert.equal(document.getElementById('validation-summary').textContent, 'The sheet was not checked.');
+  assert.equal(document.getElementById('validate').disabled, false);
+});
+
+test('the sidebar page keeps polling a running import and stops when it is done', () => {
+  const base = {id: 'run-9', total: 10, updated: 0, skipped: 0, failed_rows: 0,
+    started_by: 'pro@example.org', started_at: '2024-05-01T12:00:00+00:00', finished_at: null};
+  const answers = [{...base, status: 'running', processed: 4, created: 4},
+    {...base, status: 'succeeded', processed: 10, created: 10}];
+  const {script} = setUp({
+    documentProperties: {'roster.lastImport': JSON.stringify({sheetId: 0, sheetName: 'Clients',
+      run: {...base, status: 'queued', processed: 0, created: 0}})},
+    server: () => response(200, {import: answers.shift()}),
+  });
+
+  const {document, timers} = openSidebarPage(script);
+
+  assert.equal(document.getElementById('import').hidden, false);
+  assert.equal(document.getElementById('import-progress').value, 4);
+  assert.equal(timers.length, 1);
+  timers.shift()();
+  assert.match(document.getElementById('import-text').textContent,
+      /finished: 10 clients created.*No invitations were sent\.$/);
+  assert.equal(document.getElementById('import-progress').value, 10);
+  assert.equal(timers.length, 0);
+});
