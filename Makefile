@@ -23,6 +23,7 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+	node --test apps_script/test/*.test.js
 
 lint: install
 	$(BIN)/ruff check service tests benchmarks
