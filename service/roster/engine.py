@@ -122,7 +122,8 @@ class _FieldRunner:
         if stripped != value:
             edge.append(self._edge_problem(value, stripped))
         problems, loaded = self._load(stripped)
-        problems = tuple(edge) + problems
+        # one message per code and cell: the rule's own (an email's inside) says more
+        problems = tuple(e for e in edge if all(p.code != e.code for p in problems)) + problems
         if not problems:
             return _Checked((), None, loaded)
         return _Checked(problems, None if self.secret else self._safe_fix(value, stripped), None)

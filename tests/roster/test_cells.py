@@ -65,6 +65,7 @@ WRONG_EMAILS = [
     ("an\u200bn@example.com", {"email.invisible_characters"}, None),
     ("ann\u00a0lee@example.com", {"email.invisible_characters"}, None),
     ("ann@exam\u200cple.com", {"email.invisible_characters"}, None),
+    ("\u200ban\u200bn@example.com", {"email.invisible_characters"}, None),
     ("ann.example.com", {"email.invalid"}, None),
     ("ann@", {"email.invalid"}, None),
     ("@example.com", {"email.invalid"}, None),
@@ -86,6 +87,11 @@ WRONG_EMAILS = [
 @pytest.mark.parametrize(("value", "codes", "fix"), WRONG_EMAILS, ids=repr)
 def test_a_wrong_email_is_an_error_with_a_fix_only_when_unambiguous(value, codes, fix):
     assert_wrong("email_address", value, codes, fix)
+
+
+def test_invisible_characters_at_the_ends_and_inside_an_email_make_one_message():
+    _, [issue] = check_value("email_address", "\u200ban\u200bn@example.com")
+    assert issue.message.startswith("This email address contains invisible characters")
 
 
 def test_uppercase_email_gets_a_lowercase_fix():

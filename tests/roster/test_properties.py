@@ -150,7 +150,16 @@ def test_every_issue_points_inside_the_grid_or_at_the_whole_sheet(grid):
             assert 1 <= issue.column <= width(grid)
             assert issue.cell == a1(issue.row, issue.column)
         assert issue.severity in ("error", "warning")
-        assert issue.message and issue.code.count(".") >= 1
+        assert issue.code.count(".") == 1
+        assert issue.message.endswith((".", "?"))
+
+
+@CI
+@given(grids())
+def test_a_cell_never_gets_the_same_code_twice(grid):
+    seen = [(issue.cell, issue.code) for issue in validate_grid(grid, ORG).issues
+            if issue.cell is not None]
+    assert len(seen) == len(set(seen))
 
 
 @CI
