@@ -21,8 +21,11 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 def ensure_default(session: Session) -> None:
     """A fresh database has a `default` organisation, so a first run needs no set-up."""
     if session.scalar(select(func.count()).select_from(Organisation)) == 0:
-        session.add(Organisation(slug=DEFAULT_SLUG, name="Default organisation"))
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(Organisation(slug=DEFAULT_SLUG, name="Default organisation"))
+        except IntegrityError:
+            pass  # another process starting at the same moment created it
 
 
 def create_organisation(session: Session, slug: str, name: str | None = None) -> Organisation:
@@ -119,6 +122,21 @@ def organisation_of_sheet(session: Session, spreadsheet_id: str, email: str) -> 
     organisation = session.get(Organisation, sheet.organisation_id)
     assert organisation is not None
     return organisation
+
+
+def organisation_of_member(session: Session, email: str, slug: str | None) -> Organisation:
+    """The organisation a member works in: the one named, or their only one."""
+    query = (select(Organisation).join(Member, Member.organisation_id == Organisation.id)
+             .where(Member.email == email.lower()))
+    if slug:
+        query = query.where(Organisation.slug == slug)
+    found = session.scalars(query.limit(2)).all()
+    if not found:
+        raise Forbidden(f"{email} is not a member of {slug or 'any organisation'}: ask an admin "
+                        "to add you.")
+    if len(found) > 1:
+        raise RosterError("You are a member of several organisations: choose one.")
+    return found[0]
 
 
 def snapshot(session: Session, organisation: Organisation) -> OrgSnapshot:

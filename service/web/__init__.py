@@ -26,7 +26,7 @@ def check() -> tuple[str, int]:
     Authenticated like the API: in `dev` mode anyone local; with Google ID tokens the page
     needs a token (a browser form has none, so in production the console waits for IAP).
     """
-    current_app.extensions["roster.auth"].verify(request.headers.get("Authorization"))
+    caller = current_app.extensions["roster.auth"].verify(request.headers.get("Authorization"))
     upload = request.files.get("roster")
     if upload is None or not upload.filename:
         return render_template("index.html", error="Choose a .csv or .xlsx file first."), 400
@@ -37,7 +37,8 @@ def check() -> tuple[str, int]:
         grid = workbook.read_bytes(upload.read(), suffix, upload.filename)
         roster = current_app.extensions["roster"]
         with roster.db.session() as session:
-            organisation = directory.find_organisation(session, request.form.get("org") or None)
+            organisation = directory.organisation_of_member(session, caller.email,
+                                                            request.form.get("org") or None)
             snapshot = directory.snapshot(session, organisation)
         validation = validate_grid(grid, snapshot)
     except RosterError as error:

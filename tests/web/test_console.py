@@ -9,16 +9,25 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from service import create_app
+from service import create_app, directory
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender"
 
 
+def console_app(settings):
+    """The app in dev auth mode, its dev user a member of the default organisation."""
+    app = create_app({"ROSTER_SETTINGS": settings})
+    with app.extensions["roster"].db.session() as session:
+        organisation = directory.find_organisation(session, None)
+        directory.add_member(session, organisation, settings.dev_user, "pro")
+    return app
+
+
 @pytest.fixture
 def console(settings):
     """The app served on a loopback port, in dev auth mode."""
-    app = create_app({"ROSTER_SETTINGS": settings})
+    app = console_app(settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -34,7 +43,7 @@ def test_the_console_offers_a_file_upload(client_for_console):
 
 @pytest.fixture
 def client_for_console(settings):
-    app = create_app({"ROSTER_SETTINGS": settings})
+    app = console_app(settings)
     yield app.test_client()
     app.extensions["roster"].close()
 
@@ -84,3 +93,16 @@ def test_with_google_sign_in_the_upload_needs_a_token(settings, certs_url):
         content_type="multipart/form-data")
     app.extensions["roster"].close()
     assert response.status_code == 401
+
+
+def test_the_upload_cannot_peek_at_another_organisations_data(client_for_console, settings):
+    from io import BytesIO
+
+    roster = client_for_console.application.extensions["roster"]
+    with roster.db.session() as session:
+        directory.create_organisation(session, "other-clinic")
+    response = client_for_console.post(
+        "/check", data={"roster": (BytesIO(HEADER.encode()), "r.csv"), "org": "other-clinic"},
+        content_type="multipart/form-data")
+    assert response.status_code == 403
+    assert b"not a member of other-clinic" in response.data
