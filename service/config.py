@@ -15,6 +15,10 @@ class Settings:
     """Roster's configuration (documented in the README's configuration table)."""
 
     database_url: str = ""  # ROSTER_DATABASE_URL; default: a SQLite file in the instance folder
+    database_password_secret: str | None = None  # ROSTER_DATABASE_PASSWORD_SECRET: Secret Manager
+    # ROSTER_SECRET_MANAGER_URL: Secret Manager's address (tests point it at a local stand-in)
+    secret_manager_url: str = "https://secretmanager.googleapis.com/v1/"
+
     id_token_audiences: tuple[str, ...] = ()  # ROSTER_ID_TOKEN_AUDIENCES, comma-separated
     id_token_certs_url: str = GOOGLE_CERTS_URL  # ROSTER_ID_TOKEN_CERTS_URL
     auth_mode: str = "google"  # ROSTER_AUTH: google | dev (local only, refused on App Engine)
@@ -42,6 +46,8 @@ class Settings:
         audiences = env.get("ROSTER_ID_TOKEN_AUDIENCES", "")
         return cls(
             database_url=env.get("ROSTER_DATABASE_URL") or default_db,
+            database_password_secret=env.get("ROSTER_DATABASE_PASSWORD_SECRET") or None,
+            secret_manager_url=env.get("ROSTER_SECRET_MANAGER_URL") or cls.secret_manager_url,
             id_token_audiences=tuple(a.strip() for a in audiences.split(",") if a.strip()),
             id_token_certs_url=env.get("ROSTER_ID_TOKEN_CERTS_URL") or GOOGLE_CERTS_URL,
             auth_mode=env.get("ROSTER_AUTH", "google"),

@@ -14,12 +14,22 @@ if TYPE_CHECKING:
     from .sources.google_sheets import GoogleSheets
 
 
+def database_url(settings: Settings) -> str:
+    """The configured URL, with the password from Secret Manager when one is named."""
+    if not settings.database_password_secret:
+        return settings.database_url
+    from .secrets import read_secret, with_password
+
+    password = read_secret(settings.database_password_secret, settings.secret_manager_url)
+    return with_password(settings.database_url, password)
+
+
 class Roster:
     """The database, the Sheets client and the hashing pool, for one process."""
 
     def __init__(self, settings: Settings, migrate: bool = True) -> None:
         self.settings = settings
-        self.db = Database(settings.database_url)
+        self.db = Database(database_url(settings))
         if migrate:
             self.migrate()
 
