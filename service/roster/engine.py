@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from marshmallow import ValidationError, fields
 
@@ -72,14 +72,17 @@ class Validation:
         return {"summary": self.summary, "issues": [issue.to_dict() for issue in self.issues]}
 
 
-@dataclass(frozen=True, slots=True)
-class _Checked:
-    """One field's verdict on one value: problems, a safe fix, and the loaded value."""
+class _Checked(NamedTuple):
+    """One field's verdict on one value: problems, a safe fix, and the loaded value.
+
+    A named tuple: one is made per distinct value, and tuples are the cheapest to make.
+    """
 
     problems: tuple[Problem, ...]
     fix: str | None
     loaded: Any
     blank: bool = False
+    key: str = ""  # what uniqueness compares: the value as it will be once fixed
 
 
 _EMPTY = _Checked((), None, None, blank=True)
@@ -94,6 +97,10 @@ class _FieldRunner:
         self.secret = bool(declared.metadata.get("secret"))
         self.fixer = declared.metadata.get("fix")
         self.cache: dict[str, _Checked] = {}
+        # Field.deserialize minus what a string cell never needs (missing/None handling); run
+        # directly, since unique columns (emails, passwords) call it once per row
+        self._convert = declared._deserialize
+        self._validators = tuple(declared.validators)
 
     def check(self, value: str) -> _Checked:
         verdict = self.cache.get(value)
@@ -102,12 +109,23 @@ class _FieldRunner:
         return verdict
 
     def _load(self, value: str) -> tuple[tuple[Problem, ...], Any]:
+        """Convert, then run every validator, gathering all problems as marshmallow's And does."""
         try:
-            return (), self.field.deserialize(value)
+            loaded = self._convert(value, self.name, None)
         except ValidationError as error:
-            messages = error.messages if isinstance(error.messages, list) else [error.messages]
-            return tuple(m if isinstance(m, Problem) else Problem(f"{self._prefix}.invalid", str(m))
-                         for m in messages), None
+            return self._problems(error), None
+        problems: tuple[Problem, ...] = ()
+        for validator in self._validators:
+            try:
+                validator(loaded)
+            except ValidationError as error:
+                problems += self._problems(error)
+        return problems, None if problems else loaded
+
+    def _problems(self, error: ValidationError) -> tuple[Problem, ...]:
+        messages = error.messages if isinstance(error.messages, list) else [error.messages]
+        return tuple(m if isinstance(m, Problem) else Problem(f"{self._prefix}.invalid", str(m))
+                     for m in messages)
 
     @property
     def _prefix(self) -> str:
@@ -115,9 +133,14 @@ class _FieldRunner:
             self.name, self.name.split(":")[0])
 
     def _check(self, value: str) -> _Checked:
-        if is_blank(value):
+        trimmed = value.strip(BLANK)
+        if not trimmed:
             return _EMPTY
-        stripped = value if self.secret else value.strip(BLANK)
+        if trimmed == value or self.secret:
+            problems, loaded = self._load(value)
+            if not problems:  # the common case: a clean value, no edge to report
+                return _Checked((), None, loaded, key=trimmed)
+        stripped = value if self.secret else trimmed
         edge: list[Problem] = []
         if stripped != value:
             edge.append(self._edge_problem(value, stripped))
@@ -125,8 +148,9 @@ class _FieldRunner:
         # one message per code and cell: the rule's own (an email's inside) says more
         problems = tuple(e for e in edge if all(p.code != e.code for p in problems)) + problems
         if not problems:
-            return _Checked((), None, loaded)
-        return _Checked(problems, None if self.secret else self._safe_fix(value, stripped), None)
+            return _Checked((), None, loaded, key=trimmed)
+        fix = None if self.secret else self._safe_fix(value, stripped)
+        return _Checked(problems, fix, None, key=fix or trimmed)
 
     def _edge_problem(self, value: str, stripped: str) -> Problem:
         start, end = value.lstrip(BLANK), value.rstrip(BLANK)
@@ -233,55 +257,68 @@ class _Run:
         self.external_ids: list[tuple[int, str, str]] = []
 
     def run(self, used_rows: int) -> Validation:
-        grid, columns = self.grid, self.layout.columns
-        clients: list[ClientRow] = []
-        emails: dict[int, str] = {}
-        rows = 0
-        can_load = not any(i.code == "header.missing_required" for i in self.layout.issues)
-        for index in range(1, used_rows):
-            cells = grid.rows[index]
-            if _blank_row(grid, index):
-                continue
-            rows += 1
-            row = index + 1
-            errors_before = len(self.issues)
+        """Column by column: each column's runner and cache stay hot across all rows."""
+        grid = self.grid
+        data = [(index, grid.rows[index]) for index in range(1, used_rows)
+                if not _blank_row(grid, index)]
+        for index, cells in data:
             self._extra_cells(index, cells)
-            record: dict[str, Any] = {"tags": []}
-            attributes: dict[str, Any] = {}
-            keys: dict[str, str] = {}
-            for column in columns:
-                loaded = self._cell(index, column, cells)
-                if column.field in self.keyed:
-                    key = keys[column.field] = self._key(index, column, cells)
-                    if key:
-                        self.keyed[column.field][key].append(row)
-                if loaded is None:
+        bad: set[int] = {issue.row for issue in self.issues if issue.row and issue.row > 1}
+        verdicts = {column: self._column(column, data, bad) for column in self.layout.columns}
+        for name in self.keyed:
+            for column, checked in verdicts.items():
+                if column.field != name:
                     continue
-                if column.field == "tag":
-                    record["tags"].append(loaded)
-                elif column.attribute is not None:
-                    attributes[column.attribute] = loaded
-                else:
-                    record[column.field] = loaded
-            email = record.get("email_address")
-            if email is not None:
-                emails[row] = email
-            if keys.get("external_id"):
-                self.external_ids.append(
-                    (row, keys["external_id"], keys.get("email_address", "")))
-            if can_load and not any(i.is_error for i in self.issues[errors_before:]):
-                clients.append(ClientRow(row=row, attributes=attributes,
-                                         tags=tuple(dict.fromkeys(record.pop("tags"))),
-                                         **record))
+                keys = self.keyed[name]
+                for (index, _), verdict in zip(data, checked, strict=True):
+                    if verdict is not None and verdict.key:
+                        key = verdict.key.casefold() if name == "email_address" else verdict.key
+                        keys[key].append(index + 1)
+        emails = self._emails(data, verdicts)
+        can_load = not any(i.code == "header.missing_required" for i in self.layout.issues)
+        clients = self._clients(data, verdicts, bad) if can_load else []
         self._duplicates(self.keyed["email_address"], "email_address", "email.duplicate",
                          "email address")
         self._duplicates(self.keyed["external_id"], "external_id", "external_id.duplicate",
                          "external id")
+        self._external_ids(data, verdicts)
         self._against_organisation(clients)
         blocked = {i.row for i in self.issues if i.is_error}
         clients = [c for c in clients if c.row not in blocked]
         self.issues.sort(key=Issue.sort_key)
-        return Validation(rows, self.issues, clients, emails)
+        return Validation(len(data), self.issues, clients, emails)
+
+    def _column(self, column: Column, data: list[tuple[int, list[str]]],
+                bad: set[int]) -> list[_Checked | None]:
+        """Every cell of one column: its verdict (None where a formula or error value sits)."""
+        runner = self.runners[column.field]
+        cache, check, kinds = runner.cache, runner.check, self.grid.kinds
+        at, name, number = column.index, column.field, column.index + 1
+        required = name in REQUIRED
+        issues = self.issues
+        checked: list[_Checked | None] = []
+        for index, cells in data:
+            value = cells[at] if at < len(cells) else ""
+            if kinds and (index, at) in kinds:
+                self._special(index, column, value, kinds[(index, at)])
+                bad.add(index + 1)
+                checked.append(None)
+                continue
+            verdict = cache.get(value)
+            if verdict is None:
+                verdict = check(value)
+            if verdict.problems:
+                bad.add(index + 1)
+                for problem in verdict.problems:
+                    issues.append(Issue(index + 1, number, name, problem.code, problem.severity,
+                                        str(problem), verdict.fix))
+            elif verdict.blank and required:
+                bad.add(index + 1)
+                issues.append(Issue(index + 1, number, name, f"{runner._prefix}.required", ERROR,
+                                    f"The {name.replace('_', ' ')} is required: fill in this "
+                                    "cell."))
+            checked.append(verdict)
+        return checked
 
     def _extra_cells(self, index: int, cells: list[str]) -> None:
         for c, value in enumerate(cells):
@@ -291,46 +328,67 @@ class _Run:
                                      f"This cell has no column header: move the value under a "
                                      f"Roster column or delete it ({a1(1, c + 1)} is empty)."))
 
-    def _cell(self, index: int, column: Column, cells: list[str]) -> Any:
-        """Check one cell; return its loaded value, or None when empty or wrong."""
-        value = cells[column.index] if column.index < len(cells) else ""
+    def _special(self, index: int, column: Column, value: str, kind: CellKind) -> None:
         row, number, name = index + 1, column.index + 1, column.field
-        kind = self.grid.kinds.get((index, column.index)) if self.grid.kinds else None
         if kind is CellKind.FORMULA:
             self.issues.append(Issue(row, number, name, "cell.formula", ERROR,
                                      "This cell holds a formula: replace it with the plain value "
                                      "(copy, then Paste special > Values only)."))
-            return None
-        if kind is CellKind.ERROR_VALUE:
-            # name the error only when it is one: the cell may be a password's
-            shown = f"the error {value}" if value in ERROR_LITERALS else "an error"
-            self.issues.append(Issue(row, number, name, "cell.error_value", ERROR,
-                                     f"This cell shows {shown}: type the intended value "
-                                     "instead."))
-            return None
-        verdict = self.runners[name].check(value) if value else _EMPTY
-        if verdict.blank:
-            if name in REQUIRED:
-                code = f"{self.runners[name]._prefix}.required"
-                self.issues.append(Issue(row, number, name, code, ERROR,
-                                         f"The {name.replace('_', ' ')} is required: "
-                                         "fill in this cell."))
-            return None
-        for problem in verdict.problems:
-            self.issues.append(Issue(row, number, name, problem.code, problem.severity,
-                                     str(problem), verdict.fix))
-        return verdict.loaded if not verdict.problems else None
+            return
+        # name the error only when it is one: the cell may be a password's
+        shown = f"the error {value}" if value in ERROR_LITERALS else "an error"
+        self.issues.append(Issue(row, number, name, "cell.error_value", ERROR,
+                                 f"This cell shows {shown}: type the intended value instead."))
 
-    def _key(self, index: int, column: Column, cells: list[str]) -> str:
-        """The value a uniqueness rule compares: the fixed value when there is a fix.
+    def _emails(self, data: list[tuple[int, list[str]]],
+                verdicts: dict[Column, list[_Checked | None]]) -> dict[int, str]:
+        """Sheet row -> the valid email it holds, to place import results later."""
+        for column, checked in verdicts.items():
+            if column.field == "email_address":
+                return {index + 1: v.loaded for (index, _), v in zip(data, checked, strict=True)
+                        if v is not None and v.loaded is not None}
+        return {}
 
-        Emails compare case-insensitively (SPEC §2); external ids exactly, as the database does.
-        """
-        value = cells[column.index] if column.index < len(cells) else ""
-        if not value or (index, column.index) in self.grid.kinds:
-            return ""
-        key = self.runners[column.field].check(value).fix or value.strip(BLANK)
-        return key.casefold() if column.field == "email_address" else key
+    def _clients(self, data: list[tuple[int, list[str]]],
+                 verdicts: dict[Column, list[_Checked | None]], bad: set[int]
+                 ) -> list[ClientRow]:
+        """The rows with no error so far, in the types the import needs."""
+        columns = list(verdicts.items())
+        clients = []
+        for position, (index, _) in enumerate(data):
+            if index + 1 in bad:
+                continue
+            record: dict[str, Any] = {}
+            tags: list[str] = []
+            attributes: dict[str, Any] = {}
+            for column, checked in columns:
+                verdict = checked[position]
+                if verdict is None or verdict.loaded is None:
+                    continue
+                if column.field == "tag":
+                    tags.append(verdict.loaded)
+                elif column.attribute is not None:
+                    attributes[column.attribute] = verdict.loaded
+                else:
+                    record[column.field] = verdict.loaded
+            clients.append(ClientRow(row=index + 1, tags=tuple(dict.fromkeys(tags)),
+                                     attributes=attributes, **record))
+        return clients
+
+    def _external_ids(self, data: list[tuple[int, list[str]]],
+                      verdicts: dict[Column, list[_Checked | None]]) -> None:
+        """(row, external id, email as keyed) for every row, to judge against the organisation."""
+        by_field = {column.field: checked for column, checked in verdicts.items()}
+        externals, emails = by_field.get("external_id"), by_field.get("email_address")
+        if externals is None:
+            return
+        for position, (index, _) in enumerate(data):
+            external = externals[position]
+            if external is None or not external.key:
+                continue
+            email = emails[position] if emails is not None else None
+            self.external_ids.append((index + 1, external.key,
+                                      email.key.casefold() if email is not None else ""))
 
     def _duplicates(self, seen: dict[str, list[int]], name: str, code: str, label: str) -> None:
         column = self._column_number(name)

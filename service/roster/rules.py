@@ -40,7 +40,7 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 def is_blank(value: str) -> bool:
     """Empty to the eye: nothing but spaces, line breaks and invisible characters."""
-    return all(ch in BLANK for ch in value)
+    return not value.strip(BLANK)
 
 
 def fail(code: str, message: str) -> ValidationError:
@@ -129,11 +129,11 @@ def email_lowercase(value: str) -> None:
 
 
 def email_syntax(value: str) -> None:
-    if any(ch in INVISIBLE for ch in value):
-        raise fail("email.invisible_characters",
-                   "This email address contains invisible characters (such as zero-width or "
-                   "no-break spaces): retype it.")
-    if not value.isascii():
+    if not value.isascii():  # checked first: it is cheap, and invisible characters are not ASCII
+        if any(ch in INVISIBLE for ch in value):
+            raise fail("email.invisible_characters",
+                       "This email address contains invisible characters (such as zero-width "
+                       "or no-break spaces): retype it.")
         raise fail("email.invalid",
                    "This email address contains characters that are not allowed (accents or "
                    "full-width letters): use plain letters a-z, digits and . _ + -.")
@@ -155,18 +155,26 @@ def password_rules(value: str) -> None:
         raise fail("password.length",
                    f"The password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long "
                    f"(it has {len(value)}).")
-    missing = [
-        label
-        for label, present in (
-            ("an uppercase letter", any(ch.isupper() for ch in value)),
-            ("a lowercase letter", any(ch.islower() for ch in value)),
-            ("a digit", any(ch.isdigit() for ch in value)),
-            ("a symbol", any(not ch.isalnum() and not ch.isspace() for ch in value)),
-        )
-        if not present
-    ]
+    missing = [label for label, present in zip(_CLASSES, _character_classes(value), strict=True)
+               if not present]
     if missing:
         raise fail("password.too_weak", f"The password needs {_and(missing)}.")
+
+
+_CLASSES = ("an uppercase letter", "a lowercase letter", "a digit", "a symbol")
+# for ASCII text these patterns agree with str.isupper/islower/isdigit/isalnum/isspace
+_ASCII_CLASSES = tuple(re.compile(p).search for p in
+                       (r"[A-Z]", r"[a-z]", r"[0-9]", r"[^A-Za-z0-9\s]"))
+
+
+def _character_classes(value: str) -> tuple[bool, bool, bool, bool]:
+    """Whether the value has an uppercase letter, a lowercase letter, a digit, a symbol."""
+    if value.isascii():  # nearly every password: four regex scans instead of four Python loops
+        upper, lower, digit, symbol = (bool(search(value)) for search in _ASCII_CLASSES)
+        return upper, lower, digit, symbol
+    return (any(ch.isupper() for ch in value), any(ch.islower() for ch in value),
+            any(ch.isdigit() for ch in value),
+            any(not ch.isalnum() and not ch.isspace() for ch in value))
 
 
 def _and(parts: list[str]) -> str:
