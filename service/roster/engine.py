@@ -415,8 +415,9 @@ class _Run:
                 for row in rows:
                     self.issues.append(Issue(row, email_column, "email_address",
                                              "email.already_client", WARNING,
-                                             "Already a client of your organisation: this row "
-                                             "will be skipped on import."))
+                                             "Already a client of your organisation: an import "
+                                             "skips this row, or updates the client's profile "
+                                             "when asked to update existing clients."))
         for client in clients:
             client.existing = client.email_address.casefold() in known
         external_column = self._column_number("external_id")

@@ -151,6 +151,12 @@ def password_rules(value: str) -> None:
         raise fail("password.invisible_characters",
                    "The password starts or ends with an invisible character (such as a "
                    "zero-width space): retype it.")
+    # whitespace inside is allowed (SPEC §2); other control characters, NUL first, are not
+    if not value.isprintable() and any(unicodedata.category(ch) == "Cc" and not ch.isspace()
+                                       for ch in value):
+        raise fail("password.control_characters",
+                   "The password contains hidden control characters that nobody can type: "
+                   "choose another.")
     if not PASSWORD_MIN <= len(value) <= PASSWORD_MAX:
         raise fail("password.length",
                    f"The password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long "
@@ -197,6 +203,22 @@ def name_rules(prefix: str) -> Callable[[str], None]:
                        f"{NAME_MAX} at most.")
 
     return name_is_clean
+
+
+def no_control_characters(code: str, label: str, allowed: str = "") -> Callable[[str], None]:
+    """Control characters (NUL above all, which PostgreSQL refuses) cannot be typed or stored."""
+
+    def printable(value: str) -> None:
+        if not value.isprintable() and any(
+                unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
+            raise fail(code, f"The {label} contains hidden control characters: retype it.")
+
+    return printable
+
+
+def without_control_characters(allowed: str = "") -> Callable[[str], str]:
+    return lambda value: "".join(ch for ch in value
+                                 if ch in allowed or unicodedata.category(ch) != "Cc")
 
 
 def max_length(code: str, limit: int, label: str) -> Callable[[str], None]:
@@ -311,7 +333,10 @@ def attribute_field(definition: AttributeDefinition) -> fields.Field:
             validate=one_of("attribute.not_a_choice", definition.choices, label),
             metadata={"fix": fix_exact(definition.choices)},
         )
-    return fields.String(validate=max_length("attribute.too_long", TEXT_MAX, label))
+    return fields.String(
+        validate=[no_control_characters("attribute.control_characters", label, "\n\t"),
+                  max_length("attribute.too_long", TEXT_MAX, label)],
+        metadata={"fix": without_control_characters("\n\t")})
 
 
 def build_row_schema(org: OrgSnapshot) -> Schema:
@@ -330,7 +355,9 @@ def build_row_schema(org: OrgSnapshot) -> Schema:
                                 metadata={"fix": fix_gender}),
         "tag": fields.String(validate=known_tag(org.tags), metadata={"fix": fix_exact(org.tags)}),
         "external_id": fields.String(
-            validate=max_length("external_id.too_long", EXTERNAL_ID_MAX, "external id")),
+            validate=[no_control_characters("external_id.control_characters", "external id"),
+                      max_length("external_id.too_long", EXTERNAL_ID_MAX, "external id")],
+            metadata={"fix": without_control_characters()}),
     }
     for definition in org.attributes.values():
         declared[f"attribute:{definition.name}"] = attribute_field(definition)

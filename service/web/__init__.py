@@ -1,4 +1,4 @@
-"""The web console: an upload page that validates a CSV or XLSX file, no Google account needed."""
+"""The web console: an upload page that validates a CSV or XLSX file, no Google Sheet needed."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def index() -> str:
 
 @bp.post("/check")
 def check() -> tuple[str, int]:
-    """Validate an uploaded roster against the first organisation's tags and attributes.
+    """Validate an uploaded roster against the caller's organisation's tags and attributes.
 
     Authenticated like the API: in `dev` mode anyone local; with Google ID tokens the page
     needs a token (a browser form has none, so in production the console waits for IAP).

@@ -542,3 +542,21 @@ def test_the_organisations_attributes_are_what_an_attribute_column_is_checked_ag
     validation = validate(client(header, **{"attribute:Plan": "Basic"}), header=header, org=org)
     assert [(i.cell, i.code) for i in validation.issues] == [("G2", "attribute.not_a_choice")]
     assert issues_at(validation, "G2")[0].fix is None
+
+
+@pytest.mark.parametrize(("column", "value", "code", "fix"), [
+    ("external_id", "EXT\x00-1", "external_id.control_characters", "EXT-1"),
+    ("initial_password", "Abcdef1!\x00", "password.control_characters", None),
+])
+def test_control_characters_that_postgresql_cannot_store_are_errors(column, value, code, fix):
+    from service.roster.engine import validate_grid
+    from service.roster.grid import Grid
+    from service.roster.organisation import OrgSnapshot
+
+    header = ["email_address", "initial_password", "first_name", "last_name", "birthdate",
+              "gender", "external_id"]
+    row = ["ann@example.com", "Abcdef1!x", "Ann", "Lee", "19800101", "female", "EXT-1"]
+    row[header.index(column)] = value
+    issues = validate_grid(Grid([header, row]), OrgSnapshot()).issues
+    assert [(i.code, i.fix) for i in issues] == [(code, fix)]
+    assert all("\x00" not in i.message for i in issues)
