@@ -52,18 +52,22 @@ class ImportBlocked(RosterError):
 
 
 class ImportRunning(Conflict):
-    """Another import of the same sheet is in progress."""
+    """Another import of the same sheet is in progress.
+
+    It keeps plain values, not the run: the session that found the run is rolled back as this
+    error leaves it, which would empty the run's attributes.
+    """
 
     def __init__(self, run: ImportRun) -> None:
-        since = run.started_at.strftime("%Y-%m-%d %H:%M UTC")
-        super().__init__(f"{run.started_by} is already importing this sheet (since {since}). "
+        self.started_by, self.started_at, self.import_id = run.started_by, run.started_at, run.id
+        since = self.started_at.strftime("%Y-%m-%d %H:%M UTC")
+        super().__init__(f"{self.started_by} is already importing this sheet (since {since}). "
                          "Wait for it to finish, then import again.")
-        self.run = run
 
     def problem_extra(self) -> dict[str, Any]:
-        return {"started_by": self.run.started_by,
-                "started_at": self.run.started_at.replace(tzinfo=dt.UTC).isoformat(),
-                "import_id": self.run.id}
+        return {"started_by": self.started_by,
+                "started_at": self.started_at.replace(tzinfo=dt.UTC).isoformat(),
+                "import_id": self.import_id}
 
 
 @dataclass(frozen=True)

@@ -174,3 +174,42 @@ def test_dev_mode_refuses_to_start_on_app_engine(settings, monkeypatch):
         create_app({"ROSTER_SETTINGS": settings.replace(auth_mode="dev")})
 
 
+
+
+def test_eight_teammates_clicking_import_at_once_start_one_run(app, spreadsheet, auth, emulator):
+    import threading
+
+    from sqlalchemy import func, select
+
+    from service.models import Client
+
+    emulator.set_value(spreadsheet, "A3", "bob@example.com", sheet="Clients")
+    emulator.set_value(spreadsheet, "F4", "male", sheet="Clients")
+    headers = auth()
+    barrier = threading.Barrier(8)
+    answers: list = []
+
+    def click() -> None:
+        client = app.test_client()
+        barrier.wait()
+        answers.append(client.post(f"/api/v1/sheets/{spreadsheet}/imports", json={},
+                                   headers=headers))
+
+    threads = [threading.Thread(target=click) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(a.status_code for a in answers)
+    started = [a for a in answers if a.status_code == 202]
+    # a run may even finish before a slower request reaches the lock: then that one starts a
+    # second run, after the first, which finds everybody imported already
+    assert started and set(statuses) <= {202, 409} and len(statuses) == 8, statuses
+    refused = next(a for a in answers if a.status_code == 409)
+    assert refused.mimetype == PROBLEM and refused.json["started_by"] == TEST_EMAIL
+    assert "already importing this sheet" in refused.json["detail"]
+    runs = [wait_for(app.test_client(), a.headers["Location"], headers) for a in started]
+    assert {run["status"] for run in runs} == {"succeeded"}
+    assert sorted(run["created"] for run in runs)[-1] == 3  # one run did all, others found them
+    with app.extensions["roster"].db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Client)) == 3
