@@ -16,6 +16,7 @@ from ..fixes import apply_fixes
 from ..imports import jobs
 from ..imports.runs import get_run, run_to_dict
 from ..models import Member, Organisation
+from ..roster.organisation import OrgSnapshot
 from ..sources import locate
 from ..validation import validate_sheet
 from ..wiring import Roster
@@ -53,13 +54,18 @@ def sheet_organisation(spreadsheet_id: str, who: Caller) -> Organisation:
         return directory.organisation_of_sheet(session, spreadsheet_id, who.email)
 
 
+def sheet_snapshot(spreadsheet_id: str, who: Caller) -> OrgSnapshot:
+    """What the rules need to know about the organisation that owns the sheet."""
+    organisation = sheet_organisation(spreadsheet_id, who)
+    with roster().db.session() as session:
+        return directory.snapshot(session, organisation)
+
+
 @bp.post("/sheets/<spreadsheet_id>/validate")
 def validate(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
     who = caller()
     data = body(ValidateBody())
-    organisation = sheet_organisation(spreadsheet_id, who)
-    with roster().db.session() as session:
-        snapshot = directory.snapshot(session, organisation)
+    snapshot = sheet_snapshot(spreadsheet_id, who)
     checked = validate_sheet(roster().sheets, spreadsheet_id, worksheet_of(data), snapshot)
     log.info("validated sheet=%s rows=%d errors=%d", spreadsheet_id,
              checked.validation.rows, checked.validation.summary["errors"])
@@ -115,7 +121,5 @@ def import_status(import_id: str) -> tuple[dict[str, Any], int]:
 def fix(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
     who = caller()
     data = body(FixBody())
-    organisation = sheet_organisation(spreadsheet_id, who)
-    with roster().db.session() as session:
-        snapshot = directory.snapshot(session, organisation)
+    snapshot = sheet_snapshot(spreadsheet_id, who)
     return apply_fixes(roster().sheets, spreadsheet_id, worksheet_of(data), snapshot), 200
