@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask
 
-from .config import Settings
+from .config import Settings, on_app_engine
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -20,12 +19,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    from . import logs
     from .api import init_app as init_api
     from .auth_wiring import make_authenticator
     from .web import init_app as init_web
     from .wiring import Roster
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure(json_lines=on_app_engine())
     app.extensions["roster.auth"] = make_authenticator(settings)
     roster = app.extensions["roster"] = Roster(settings)
     try:

@@ -193,3 +193,20 @@ def test_the_example_roster_shows_its_typical_mistakes(run_cli):
     assert {"email.duplicate", "email.not_lowercase", "birthdate.format",
             "birthdate.not_a_date", "gender.invalid", "tag.wrong_case"} <= codes
     assert run_cli("validate", str(EXAMPLES / "clean_roster.csv"))[0] == 0
+
+
+def test_validate_a_google_sheet_writes_notes_through_the_emulator(run_cli, cli_env):
+    from tests.sheets_emulator import SheetsEmulator, Tab
+
+    with SheetsEmulator() as emulator:
+        sheet = emulator.create_spreadsheet(Tab("Clients", [
+            HEADER.split(","), ["Ann@Example.com", "Abcdef1!x", "Ann", "Lee", "19800101",
+                                "female"]], gid=7), spreadsheet_id="1CliSheetThroughTheEmulator0")
+        emulator.set_note(sheet, "C2", "Prefers mornings", sheet="Clients")
+        cli_env["SHEETS_EMULATOR_HOST"] = emulator.host
+        url = f"https://docs.google.com/spreadsheets/d/{sheet}/edit#gid=7"
+        code, out, _ = run_cli("validate", url)
+        notes = emulator.notes(sheet, "Clients")
+    assert code == 1
+    assert "Sheet notes: 1 written, 0 cleared" in out
+    assert notes["A2"].startswith("Roster:") and notes["C2"] == "Prefers mornings"

@@ -168,3 +168,22 @@ def test_a_worker_killed_mid_run_is_resumed_by_the_next_import(roster, org_id, t
     finished = get_run(roster.db, run.id)
     assert (finished.status, finished.created, finished.processed) == ("succeeded", rows, rows)
     assert f"{rows} created" in out
+
+
+def test_update_existing_changes_profiles_but_never_the_password(roster, org_id, tmp_path):
+    source = roster_csv(tmp_path / "r.csv", 2)
+    jobs.work(roster, jobs.start_import(roster, org_id, source, None, "c@example.com").run.id)
+    with roster.db.session() as session:
+        before = session.scalar(select(Client).where(Client.email == "client00000@example.com"))
+        old_hash = before.password_hash
+    changed = (tmp_path / "r.csv").read_text().replace("First0,Last0", "Renamed,Person")
+    changed = changed.replace("Secret-00000x", "Another-Pass9!")
+    (tmp_path / "changed.csv").write_text(changed)
+    run = jobs.work(roster, jobs.start_import(roster, org_id, str(tmp_path / "changed.csv"), None,
+                                              "c@example.com", update_existing=True).run.id)
+    assert (run.created, run.updated, run.skipped) == (0, 2, 0)
+    with roster.db.session() as session:
+        after = session.scalar(select(Client).where(Client.email == "client00000@example.com"))
+        assert (after.first_name, after.last_name) == ("Renamed", "Person")
+        assert after.password_hash == old_hash
+    assert clients(roster) == 2
