@@ -182,7 +182,7 @@ def import_(source: str, worksheet: str | None, org: str | None, skip_invalid: b
                 bar.update(run.processed - done)
                 done = run.processed
 
-            run = jobs.work(roster, started.run.id, progress)
+            run = jobs.work(roster, started.run.id, progress, started.validation)
     result = run_to_dict(run)
     click.echo(f"Import {result['status']}: {result['created']} created, "
                f"{result['updated']} updated, {result['skipped']} skipped, "

@@ -16,6 +16,7 @@ from ..fixes import apply_fixes
 from ..imports import jobs
 from ..imports.runs import get_run, run_to_dict
 from ..models import Member, Organisation
+from ..roster.engine import Validation
 from ..roster.organisation import OrgSnapshot
 from ..sources import locate
 from ..validation import validate_sheet
@@ -83,13 +84,13 @@ def start_import(spreadsheet_id: str) -> Any:
                                 dry_run=data["dry_run"])
     if started.run is None:
         return {"plan": started.plan}, 200
-    dispatch(roster(), started.run.id)
+    dispatch(roster(), started.run.id, started.validation)
     location = url_for("api.import_status", import_id=started.run.id)
     return {"import": run_to_dict(started.run)}, 202, {"Location": location}
 
 
-def dispatch(app_roster: Roster, run_id: str) -> None:
-    """Hand the run to a worker: a thread here, or Cloud Tasks when configured."""
+def dispatch(app_roster: Roster, run_id: str, validation: Validation | None = None) -> None:
+    """Hand the run to a worker: a thread here (reusing the validation), or Cloud Tasks."""
     if app_roster.settings.tasks == "cloud-tasks":
         from ..imports.cloud_tasks import enqueue
 
@@ -98,7 +99,7 @@ def dispatch(app_roster: Roster, run_id: str) -> None:
 
     def work() -> None:
         try:
-            jobs.work(app_roster, run_id)
+            jobs.work(app_roster, run_id, validation=validation)
         except Exception:
             log.exception("import %s failed", run_id)
 

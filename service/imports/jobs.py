@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .. import directory
 from ..errors import RosterError
-from ..models import ImportRun, utcnow
+from ..models import ImportRun, Organisation, utcnow
 from ..roster.columns import read_header
 from ..roster.engine import Validation, validate_grid
 from ..roster.grid import Grid
@@ -22,15 +22,19 @@ from .runs import ImportRequest, Progress, get_run, open_run, process_run, resul
 
 @dataclass
 class Started:
-    """The answer to an import request: a dry-run plan, or the run that was opened."""
+    """The answer to an import request: a dry-run plan, or the run that was opened.
+
+    The validation travels with it so that an in-process worker need not read the sheet again.
+    """
 
     plan: dict[str, int]
+    validation: Validation
     run: ImportRun | None = None
 
 
 def _snapshot(roster: Roster, organisation_id: int) -> OrgSnapshot:
     with roster.db.session() as session:
-        organisation = session.get(directory.Organisation, organisation_id)
+        organisation = session.get(Organisation, organisation_id)
         assert organisation is not None
         return directory.snapshot(session, organisation)
 
@@ -59,15 +63,12 @@ def start_import(roster: Roster, organisation_id: int, source: str,
     plan = plan_import(validation, mode, update_existing)
     counts = plan.counts()
     if dry_run:
-        return Started(counts)
+        return Started(counts, validation)
     request = ImportRequest(source=source, worksheet_id=grid.sheet_id,
                             worksheet_title=grid.title or None, started_by=started_by,
                             mode=mode, update_existing=update_existing)
-    with roster.db.session() as session:
-        organisation = session.get(directory.Organisation, organisation_id)
-    assert organisation is not None
-    run, _ = open_run(roster.db, organisation, request, validation, _stale_after(roster))
-    return Started(counts, run)
+    run = open_run(roster.db, organisation_id, request, validation, _stale_after(roster))
+    return Started(counts, validation, run)
 
 
 def work(roster: Roster, run_id: str, progress: Progress | None = None,

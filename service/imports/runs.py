@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..errors import Conflict, NotFound, RosterError
-from ..models import Client, ImportRowResult, ImportRun, Organisation, Tag, client_tags, utcnow
+from ..models import Client, ImportRowResult, ImportRun, Tag, client_tags, utcnow
 from ..roster.engine import ClientRow, Validation
 from .passwords import PasswordHashing
-from .plan import ImportPlan, plan_import
+from .plan import plan_import
 
 STALE_AFTER = dt.timedelta(seconds=60)
 NO_INVITATIONS = "No invitations were sent: give each client their temporary password yourself."
@@ -102,17 +102,16 @@ def run_to_dict(run: ImportRun) -> dict[str, Any]:
     }
 
 
-def open_run(db: Database, organisation: Organisation, request: ImportRequest,
-             validation: Validation, stale_after: dt.timedelta = STALE_AFTER
-             ) -> tuple[ImportRun, ImportPlan]:
+def open_run(db: Database, organisation_id: int, request: ImportRequest,
+             validation: Validation, stale_after: dt.timedelta = STALE_AFTER) -> ImportRun:
     """Record a new run, or take over a stale one; refuse when errors block or one is running."""
     plan = plan_import(validation, request.mode, request.update_existing)
     if plan.blocked_whole:
         raise ImportBlocked(validation)
-    key = lock_key(organisation.id, request)
+    key = lock_key(organisation_id, request)
     with db.session() as session:
         run = ImportRun(
-            organisation_id=organisation.id, source=request.source,
+            organisation_id=organisation_id, source=request.source,
             worksheet_id=request.worksheet_id, worksheet_title=request.worksheet_title,
             mode=request.mode, update_existing=request.update_existing, status="queued",
             active_key=key, total=validation.rows, processed=len(plan.blocked),
@@ -121,7 +120,7 @@ def open_run(db: Database, organisation: Organisation, request: ImportRequest,
         try:
             with session.begin_nested():
                 session.add(run)
-            return run, plan
+            return run
         except IntegrityError:
             pass
         current = session.scalar(select(ImportRun).where(ImportRun.active_key == key))
@@ -129,7 +128,7 @@ def open_run(db: Database, organisation: Organisation, request: ImportRequest,
             raise ImportRunning(run)
         if current.heartbeat_at > utcnow() - stale_after:
             raise ImportRunning(current)
-        return current, plan  # stale: the caller's worker resumes it
+        return current  # stale: the caller's worker resumes it
 
 
 def get_run(db: Database, run_id: str) -> ImportRun:
@@ -338,6 +337,3 @@ def results_of(db: Database, run_id: str) -> list[tuple[int, str, str]]:
             select(ImportRowResult.row, ImportRowResult.email, ImportRowResult.outcome)
             .where(ImportRowResult.import_run_id == run_id).order_by(ImportRowResult.row))]
 
-
-__all__ = ["ImportBlocked", "ImportRequest", "ImportRunning", "open_run", "process_run",
-           "get_run", "run_to_dict", "results_of"]
