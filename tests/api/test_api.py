@@ -132,8 +132,9 @@ def test_dry_run_shows_the_plan(client, spreadsheet, auth):
 
 def test_import_runs_in_the_background_and_reports_into_the_sheet(client, spreadsheet, auth,
                                                                   emulator):
+    # the Apps Script always names the active tab by its gid, as here
     response = client.post(f"/api/v1/sheets/{spreadsheet}/imports",
-                           json={"mode": "skip_invalid"}, headers=auth())
+                           json={"mode": "skip_invalid", "worksheet_id": 111}, headers=auth())
     assert response.status_code == 202
     location = response.headers["Location"]
     assert location == f"/api/v1/imports/{response.json['import']['id']}"
@@ -142,6 +143,9 @@ def test_import_runs_in_the_background_and_reports_into_the_sheet(client, spread
     assert (run["created"], run["failed_rows"], run["started_by"]) == (1, 2, TEST_EMAIL)
     assert "No invitations were sent" in run["message"]
     assert "imported as a new client" in emulator.notes(spreadsheet)["A2"]
+    kinds = [r.kind for r in emulator.requests]
+    # validate (1 read, 1 write of notes), then the results (1 read to check rows, 1 write)
+    assert (kinds.count("read"), kinds.count("write")) == (2, 2)
 
 
 def test_an_import_is_visible_only_to_members_of_its_organisation(client, spreadsheet, auth):
