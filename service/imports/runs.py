@@ -104,31 +104,53 @@ def run_to_dict(run: ImportRun) -> dict[str, Any]:
 
 def open_run(db: Database, organisation_id: int, request: ImportRequest,
              validation: Validation, stale_after: dt.timedelta = STALE_AFTER) -> ImportRun:
-    """Record a new run, or take over a stale one; refuse when errors block or one is running."""
+    """Record a new run, or take over a stale one; refuse when errors block or one is running.
+
+    The unique `active_key` decides who gets the sheet. A run that finishes while we look is
+    gone from the key, so we simply try again.
+    """
     plan = plan_import(validation, request.mode, request.update_existing)
     if plan.blocked_whole:
         raise ImportBlocked(validation)
     key = lock_key(organisation_id, request)
-    with db.session() as session:
-        run = ImportRun(
-            organisation_id=organisation_id, source=request.source,
-            worksheet_id=request.worksheet_id, worksheet_title=request.worksheet_title,
-            mode=request.mode, update_existing=request.update_existing, status="queued",
-            active_key=key, total=validation.rows, processed=len(plan.blocked),
-            failed_rows=len(plan.blocked), started_by=request.started_by,
-        )
-        try:
-            with session.begin_nested():
-                session.add(run)
-            return run
-        except IntegrityError:
-            pass
-        current = session.scalar(select(ImportRun).where(ImportRun.active_key == key))
-        if current is None:  # it finished between our insert and this read
-            raise ImportRunning(run)
-        if current.heartbeat_at > utcnow() - stale_after:
+    for _ in range(5):
+        with db.session() as session:
+            try:
+                with session.begin_nested():
+                    run = ImportRun(
+                        organisation_id=organisation_id, source=request.source,
+                        worksheet_id=request.worksheet_id,
+                        worksheet_title=request.worksheet_title, mode=request.mode,
+                        update_existing=request.update_existing, status="queued",
+                        active_key=key, total=validation.rows, processed=len(plan.blocked),
+                        failed_rows=len(plan.blocked), started_by=request.started_by)
+                    session.add(run)
+                return run
+            except IntegrityError:
+                pass
+            current = session.scalar(select(ImportRun).where(ImportRun.active_key == key))
+            if current is None:
+                continue  # it finished between our insert and this read: try again
+            if current.heartbeat_at > utcnow() - stale_after:
+                raise ImportRunning(current)
+            if _take_over(session, current, request, len(plan.blocked)):
+                return session.get(ImportRun, current.id)  # type: ignore[return-value]
+            session.refresh(current)
             raise ImportRunning(current)
-        return current  # stale: the caller's worker resumes it
+    raise Conflict("This sheet's imports are changing hands too fast: import again.")
+
+
+def _take_over(session: Session, run: ImportRun, request: ImportRequest, blocked: int) -> bool:
+    """Make a dead run ours, with our request's options; only one of two takers wins."""
+    taken = session.execute(
+        update(ImportRun)
+        .where(ImportRun.id == run.id, ImportRun.heartbeat_at == run.heartbeat_at)
+        .values(mode=request.mode, update_existing=request.update_existing,
+                started_by=request.started_by, heartbeat_at=utcnow(), lease=None,
+                processed=ImportRun.processed - ImportRun.failed_rows + blocked,
+                failed_rows=blocked))
+    session.expire(run)
+    return taken.rowcount == 1  # type: ignore[attr-defined]
 
 
 def get_run(db: Database, run_id: str) -> ImportRun:

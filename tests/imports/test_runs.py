@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -187,3 +188,17 @@ def test_update_existing_changes_profiles_but_never_the_password(roster, org_id,
         assert (after.first_name, after.last_name) == ("Renamed", "Person")
         assert after.password_hash == old_hash
     assert clients(roster) == 2
+
+
+def test_taking_over_a_dead_run_uses_the_new_request(roster, org_id, tmp_path):
+    source = roster_csv(tmp_path / "r.csv", 5)
+    first = jobs.start_import(roster, org_id, source, None, "alice@example.com").run
+    with roster.db.session() as session:  # alice's worker died two minutes ago
+        session.get(ImportRun, first.id).heartbeat_at -= dt.timedelta(minutes=2)
+    taken = jobs.start_import(roster, org_id, source, None, "bob@example.com",
+                              mode="skip_invalid", update_existing=True).run
+    assert taken.id == first.id
+    assert (taken.started_by, taken.mode, taken.update_existing) == (
+        "bob@example.com", "skip_invalid", True)
+    done = jobs.work(roster, taken.id)
+    assert (done.status, done.created) == ("succeeded", 5)
