@@ -208,12 +208,14 @@ def check_size(rows: int, columns: int) -> None:
 def used_extent(grid: Grid) -> tuple[int, int]:
     """Rows and columns up to the last one that holds something: trailing empty ones are ignored.
 
-    Rows are counted first, so that a sheet far too long is refused before any column is read.
+    Client rows are counted first (blank rows anywhere are not clients), so that a sheet far too
+    long is refused before any column is read.
     """
     rows = len(grid.rows)
     while rows and _blank_row(grid, rows - 1):
         rows -= 1
-    check_size(rows, 0)
+    if rows - 1 > MAX_ROWS:
+        check_size(1 + sum(1 for index in range(1, rows) if not _blank_row(grid, index)), 0)
     width = max((len(cells) for cells in grid.rows[:rows]), default=0)
     if width > MAX_COLUMNS:  # sources may pad rows with empty cells: look at what they hold
         width = max((_used_width(cells) for cells in grid.rows[:rows]), default=0)
@@ -233,7 +235,7 @@ def _used_width(cells: list[str]) -> int:
 def validate_grid(grid: Grid, org: OrgSnapshot) -> Validation:
     """Check every cell of a roster grid (SPEC §2) and return issues sorted by cell."""
     rows, width = used_extent(grid)
-    check_size(rows, width)
+    check_size(1, width)  # rows were counted by used_extent, blank ones left out
     with _no_cyclic_gc():
         return _Run(grid, org).run(rows)
 

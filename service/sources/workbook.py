@@ -47,12 +47,10 @@ def _read_csv(data: bytes, name: str) -> Grid:
             "File > Save As > CSV UTF-8, in Google Sheets File > Download > CSV.") from error
     rows: list[list[str]] = []
     kinds: dict[tuple[int, int], CellKind] = {}
+    used = _UsedRows()
     try:
         for index, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
-            if index > MAX_ROWS + 1:
-                check_size(index + 1, 0)
-            if len(row) > MAX_COLUMNS:
-                row = _trim(row)
+            row = used.count(_trim(row))
             for column, value in enumerate(row):
                 if value in ERROR_LITERALS:
                     kinds[(index, column)] = CellKind.ERROR_VALUE
@@ -70,6 +68,25 @@ def _trim(row: list[str]) -> list[str]:
     return row[:end]
 
 
+class _UsedRows:
+    """Refuses a file beyond SPEC §9 while it is read, so memory stays bounded.
+
+    Only rows that hold something count: blank lines and formatted-but-empty rows do not.
+    """
+
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def count(self, row: list[str]) -> list[str]:
+        if len(row) > MAX_COLUMNS:
+            check_size(0, len(row))
+        if row:
+            self.rows += 1
+            if self.rows > MAX_ROWS + 1:  # the header and 100,000 clients
+                check_size(self.rows, 0)
+        return row
+
+
 def _read_xlsx(data: bytes, name: str, worksheet: str | int | None) -> Grid:
     from openpyxl import load_workbook  # imported here: the CSV path should not pay for it
 
@@ -80,11 +97,12 @@ def _read_xlsx(data: bytes, name: str, worksheet: str | int | None) -> Grid:
                           "spreadsheet program and save it again as .xlsx.") from error
     try:
         sheet = _pick_sheet(book, worksheet, name)
+        # the file's own <dimension> may be wrong (some programs write it badly): ignore it
+        sheet.reset_dimensions()
         rows: list[list[str]] = []
         kinds: dict[tuple[int, int], CellKind] = {}
+        used = _UsedRows()
         for index, cells in enumerate(sheet.iter_rows()):
-            if index > MAX_ROWS + 1:
-                check_size(index + 1, 0)
             row = []
             for column, cell in enumerate(cells):
                 value = cell.value
@@ -97,7 +115,7 @@ def _read_xlsx(data: bytes, name: str, worksheet: str | int | None) -> Grid:
                     row.append(str(value))
                 else:
                     row.append(shown(value))
-            rows.append(_trim(row))
+            rows.append(used.count(_trim(row)))
         return Grid(rows, kinds, title=sheet.title)
     finally:
         book.close()

@@ -210,3 +210,39 @@ def test_validate_a_google_sheet_writes_notes_through_the_emulator(run_cli, cli_
     assert code == 1
     assert "Sheet notes: 1 written, 0 cleared" in out
     assert notes["A2"].startswith("Roster:") and notes["C2"] == "Prefers mornings"
+
+
+def test_blank_lines_do_not_count_toward_the_row_limit(run_cli, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(HEADER + "\nann@example.com,Abcdef1!x,Ann,Lee,19800101,female,\n"
+                    + "\n" * 120_000, encoding="utf-8")
+    code, out, _ = run_cli("validate", str(path))
+    assert code == 0 and "1 rows" in out
+
+
+def test_an_xlsx_whose_recorded_dimension_is_wrong_loses_no_row(run_cli, tmp_path):
+    import re
+    import zipfile
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    for n in range(3):
+        sheet.append([f"c{n}@example.com", "Abcdef1!x", "Ann", "Lee", "19800101", "female"])
+    good = tmp_path / "good.xlsx"
+    book.save(good)
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":  # claim two rows fewer
+                data = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:G2"', data)
+            target.writestr(item, data)
+    code, out, _ = run_cli("validate", str(bad))
+    assert code == 0 and "3 rows" in out
+
+
+def test_a_file_wider_than_60_columns_is_refused_before_any_work(run_cli, tmp_path):
+    path = write(tmp_path, "wide.csv", HEADER + "," + ",".join(f"x{n}" for n in range(60)))
+    code, _, err = run_cli("validate", path)
+    assert code == 2 and "at most 60" in err
