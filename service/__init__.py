@@ -11,9 +11,9 @@ from .config import Settings, on_app_engine
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config -> Roster's collaborators -> auth -> blueprints -> error handlers."""
-    app = Flask(__name__, instance_relative_config=True)
-    settings = (test_config or {}).get("ROSTER_SETTINGS") or Settings.from_env(
-        instance_path=app.instance_path)
+    app = Flask(__name__)
+    # the same default database as the CLI: instance/ in the folder it runs from
+    settings = (test_config or {}).get("ROSTER_SETTINGS") or Settings.from_env()
     app.config.update(MAX_CONTENT_LENGTH=max(settings.max_body_bytes, settings.max_upload_bytes),
                       JSON_SORT_KEYS=False)
     if test_config:

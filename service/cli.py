@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import directory
 from .config import Settings
@@ -41,6 +42,11 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except RosterError as error:
             _fail(str(error))
+        except SQLAlchemyError as error:
+            _fail(f"the database cannot be used ({type(error).__name__}): check "
+                  "ROSTER_DATABASE_URL and that the database is running.")
+        except (ValueError, RuntimeError, OSError) as error:  # settings and start-up checks
+            _fail(str(error))
         except KeyboardInterrupt:
             _fail("interrupted; run the same command again to finish.")
 
@@ -56,9 +62,16 @@ def opened() -> Iterator[Roster]:
         roster.close()
 
 
-def _organisation(roster: Roster, slug: str | None) -> Organisation:
+def _organisation(roster: Roster, slug: str | None, spreadsheet: str | None = None
+                  ) -> Organisation:
+    """--org, or the only organisation; for a linked spreadsheet, the one it is linked to."""
     with roster.db.session() as session:
-        return directory.find_organisation(session, slug)
+        linked = directory.linked_organisation(session, spreadsheet) if spreadsheet else None
+        if linked is None:
+            return directory.find_organisation(session, slug)
+        if slug and slug != linked.slug:
+            raise RosterError(f"This spreadsheet is linked to {linked.slug}, not {slug}.")
+        return linked
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,22 +95,23 @@ option_worksheet = click.option("--worksheet", metavar="TITLE|GID",
 def validate(source: str, worksheet: str | None, org: str | None, fmt: str,
              annotate: str | None) -> None:
     """Check SOURCE (a .csv/.xlsx file, or a Google spreadsheet id or URL)."""
+    is_file = locate.is_file(source)
+    if annotate and not is_file:
+        _fail("--annotate works on files; a Google Sheet gets notes in its cells.")
+    spreadsheet = None if is_file else _spreadsheet(source)
     with opened() as roster:
-        organisation = _organisation(roster, org)
+        organisation = _organisation(roster, org, spreadsheet)
         with roster.db.session() as session:
             snapshot = directory.snapshot(session, organisation)
         ref = _worksheet(source, worksheet)
-        if locate.is_file(source):
+        extra: dict[str, Any] = {}
+        if spreadsheet is None:
             grid = workbook.read_file(source, ref)
             validation = validate_grid(grid, snapshot)
-            extra: dict[str, Any] = {}
         else:
-            spreadsheet = _spreadsheet(source)
             checked = validate_sheet(roster.sheets, spreadsheet, ref, snapshot)
             grid, validation, extra = checked.grid, checked.validation, checked.to_dict()
         if annotate:
-            if not locate.is_file(source):
-                _fail("--annotate works on files; a Google Sheet gets notes in its cells.")
             workbook.annotate(source, grid, validation.issues, annotate)
     if fmt == "json":
         click.echo(json.dumps({**extra, **validation.to_dict()}, ensure_ascii=False, indent=2))
@@ -153,10 +167,11 @@ def import_(source: str, worksheet: str | None, org: str | None, skip_invalid: b
             update_existing: bool, dry_run: bool, started_by: str) -> None:
     """Import SOURCE's valid rows as clients (no invitation is sent)."""
     sheet = _worksheet(source, worksheet)
-    if not locate.is_file(source):
+    is_file = locate.is_file(source)
+    if not is_file:
         source = _spreadsheet(source)
     with opened() as roster:
-        organisation = _organisation(roster, org)
+        organisation = _organisation(roster, org, None if is_file else source)
         mode = "skip_invalid" if skip_invalid else "all_or_nothing"
         try:
             started = jobs.start_import(roster, organisation.id, source, sheet, started_by,
@@ -170,8 +185,12 @@ def import_(source: str, worksheet: str | None, org: str | None, skip_invalid: b
         click.echo(f"Plan: {plan['create']} to create, {plan['update']} to update, "
                    f"{plan['skip']} already clients, {plan['blocked']} with errors.")
         if started.run is None:
-            click.echo("Dry run: nothing was written.")
-            return
+            if started.blocked:
+                click.echo("Dry run: errors would block this import (add --skip-invalid to "
+                           "import the rows without errors).")
+            click.echo("Dry run: nothing was imported" + (
+                "." if is_file else "; the sheet's notes were updated."))
+            sys.exit(EXIT_ERRORS if started.blocked else EXIT_OK)
         with click.progressbar(length=max(started.run.total, 1), label="Importing",
                                file=sys.stderr) as bar:
             done = started.run.processed

@@ -42,7 +42,9 @@ class Settings:
                  instance_path: str = "") -> Settings:
         """Defaults in code, overrides from the environment."""
         env = os.environ if environ is None else environ
-        default_db = "sqlite:///" + str(Path(instance_path or "instance") / "roster.sqlite")
+        # absolute, so the CLI and the server agree whatever folder each resolves it from
+        folder = Path(instance_path or "instance").resolve()
+        default_db = f"sqlite:///{folder / 'roster.sqlite'}"
         audiences = env.get("ROSTER_ID_TOKEN_AUDIENCES", "")
         return cls(
             database_url=env.get("ROSTER_DATABASE_URL") or default_db,

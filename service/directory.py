@@ -124,6 +124,12 @@ def organisation_of_sheet(session: Session, spreadsheet_id: str, email: str) -> 
     return organisation
 
 
+def linked_organisation(session: Session, spreadsheet_id: str) -> Organisation | None:
+    """The organisation a spreadsheet is linked to, if any."""
+    sheet = session.scalar(select(LinkedSheet).where(LinkedSheet.spreadsheet_id == spreadsheet_id))
+    return session.get(Organisation, sheet.organisation_id) if sheet is not None else None
+
+
 def organisation_of_member(session: Session, email: str, slug: str | None) -> Organisation:
     """The organisation a member works in: the one named, or their only one."""
     query = (select(Organisation).join(Member, Member.organisation_id == Organisation.id)

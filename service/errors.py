@@ -24,6 +24,11 @@ class SourceError(RosterError):
     title = "The roster could not be read"
 
 
+class BadBody(RosterError):
+    status = 422
+    title = "The request body is not valid"
+
+
 class SheetsUnavailable(SourceError):
     status = 503
     title = "Google Sheets is not answering"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from .. import directory
 from ..auth import Authenticator, Caller
-from ..errors import Forbidden, NotFound
+from ..errors import BadBody, Forbidden, NotFound
 from ..fixes import apply_fixes
 from ..imports import jobs
 from ..imports.runs import get_run, run_to_dict
@@ -38,9 +38,11 @@ def caller() -> Caller:
 
 def body(schema: Any) -> dict[str, Any]:
     """The JSON body loaded by its schema; an empty body means every default."""
-    data = request.get_json(silent=True) if request.content_length else {}
-    if data is None:
-        data = {"": "not JSON"}
+    if not request.get_data(cache=True):  # chunked bodies have no Content-Length: read them
+        return schema.load({})
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadBody("The request body must be a JSON object, such as {\"worksheet_id\": 0}.")
     return schema.load(data)
 
 

@@ -30,6 +30,7 @@ class Started:
     plan: dict[str, int]
     validation: Validation
     run: ImportRun | None = None
+    blocked: bool = False  # errors stop the whole import
 
 
 def _snapshot(roster: Roster, organisation_id: int) -> OrgSnapshot:
@@ -63,7 +64,7 @@ def start_import(roster: Roster, organisation_id: int, source: str,
     plan = plan_import(validation, mode, update_existing)
     counts = plan.counts()
     if dry_run:
-        return Started(counts, validation)
+        return Started(counts, validation, blocked=plan.blocked_whole)
     request = ImportRequest(source=source, worksheet_id=grid.sheet_id,
                             worksheet_title=grid.title or None, started_by=started_by,
                             mode=mode, update_existing=update_existing)

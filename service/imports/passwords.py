@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 from argon2 import PasswordHasher, Type
@@ -35,12 +36,17 @@ def _hash_slice(passwords: list[str]) -> list[str]:
 
 
 class PasswordHashing:
-    """A pool of processes that hash in parallel; argon2 holds the GIL-free part only briefly."""
+    """Worker processes, one per core by default, each hashing its share of a chunk.
+
+    argon2-cffi releases the GIL, so threads would also use every core; processes keep the
+    19 MiB a hash needs, and any crash in native code, out of the web server's process.
+    """
 
     def __init__(self, profile: str = "production", workers: int = 0) -> None:
         self.profile = profile
         self.workers = workers or os.cpu_count() or 1
         self._pool: Executor | None = None
+        self._lock = threading.Lock()
 
     def hash_many(self, passwords: list[str]) -> list[str]:
         """Hashes in the same order as the passwords."""
@@ -54,6 +60,10 @@ class PasswordHashing:
         return [h for part in self._executor().map(_hash_slice, slices) for h in part]
 
     def _executor(self) -> Executor:
+        with self._lock:  # two imports in one server share one pool
+            return self._start_pool()
+
+    def _start_pool(self) -> Executor:
         if self._pool is None:
             # forkserver: safe to start from a threaded web server
             context = multiprocessing.get_context("forkserver")

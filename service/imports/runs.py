@@ -219,6 +219,9 @@ def process_run(db: Database, run_id: str, load: Callable[[], Validation],
             "Import again to finish it.")
         _finish(db, run_id, "failed", message)
         raise
+    except BaseException:  # Ctrl+C or shutdown: let the next import take over at once
+        _abandon(db, run_id, lease)
+        raise
 
 
 class LeaseLost(Exception):
@@ -335,6 +338,13 @@ def _json_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
         else:
             out[name] = value
     return out
+
+
+def _abandon(db: Database, run_id: str, lease: str) -> None:
+    """Leave the run as a dead worker would, but already stale, so the sheet is not blocked."""
+    with db.session() as session:
+        session.execute(update(ImportRun).where(ImportRun.id == run_id, ImportRun.lease == lease)
+                        .values(lease=None, heartbeat_at=dt.datetime(2000, 1, 1)))
 
 
 def _release(db: Database, run_id: str, lease: str) -> ImportRun:

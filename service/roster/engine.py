@@ -35,7 +35,7 @@ class ClientRow:
 
     row: int
     email_address: str
-    initial_password: str
+    initial_password: str = field(repr=False)
     first_name: str
     last_name: str
     birthdate: dt.date

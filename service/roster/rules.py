@@ -115,8 +115,13 @@ def fix_date(value: str) -> str | None:
 
 
 def fix_exact(names: frozenset[str] | tuple[str, ...]) -> Callable[[str], str | None]:
-    """A value that differs from a known name only in letter case: the name itself."""
-    by_key = {name.casefold(): name for name in names}
+    """A value that differs from a known name only in letter case: the name itself.
+
+    Names that differ from each other only in case (VIP and vip) make the fix ambiguous: none.
+    """
+    by_key: dict[str, str | None] = {}
+    for name in names:
+        by_key[name.casefold()] = None if name.casefold() in by_key else name
     return lambda value: by_key.get(value.casefold())
 
 
@@ -247,14 +252,17 @@ def _or(options: tuple[str, ...]) -> str:
 
 
 def known_tag(tags: frozenset[str]) -> Callable[[str], None]:
-    by_key = {tag.casefold(): tag for tag in tags}
+    by_key: dict[str, list[str]] = {}
+    for tag in sorted(tags):
+        by_key.setdefault(tag.casefold(), []).append(tag)
 
     def tag_exists(value: str) -> None:
         if value in tags:
             return
         exact = by_key.get(value.casefold())
         if exact is not None:
-            raise fail("tag.wrong_case", f'Tags are case-sensitive: write "{exact}".')
+            raise fail("tag.wrong_case", f"Tags are case-sensitive: write "
+                                         f"{_or(tuple(exact))}.")
         close = difflib.get_close_matches(value, list(tags), n=1, cutoff=0.75)
         hint = f' Did you mean "{close[0]}"?' if close else ""
         raise fail("tag.unknown",

@@ -162,8 +162,10 @@ def annotate(source: str | Path, grid: Grid, issues: list[Issue], out: str | Pat
         book = Workbook()
         sheet = book.active
         sheet.title = "Roster"
-        for values in grid.rows:
-            sheet.append(values)
+        for r, values in enumerate(grid.rows, start=1):
+            for c, value in enumerate(values, start=1):
+                cell = sheet.cell(row=r, column=c, value=value)
+                cell.data_type = "s"  # text stays text: "=1+1" from a CSV is not a formula
     by_cell: dict[tuple[int, int], list[Issue]] = {}
     for issue in issues:
         by_cell.setdefault(cell_of(issue), []).append(issue)

@@ -217,3 +217,20 @@ def test_eight_teammates_clicking_import_at_once_start_one_run(app, spreadsheet,
     assert sorted(run["created"] for run in runs)[-1] == 3  # one run did all, others found them
     with app.extensions["roster"].db.session() as session:
         assert session.scalar(select(func.count()).select_from(Client)) == 3
+
+
+def test_a_chunked_body_is_read_like_any_other(client, spreadsheet, auth):
+    from io import BytesIO
+
+    response = client.post(validate_url(spreadsheet), input_stream=BytesIO(b'{"bogus": 1}'),
+                           content_type="application/json",
+                           headers={**auth(), "Transfer-Encoding": "chunked"},
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 422 and "bogus" in response.json["detail"]
+
+
+def test_a_body_that_is_not_json_gets_a_plain_sentence(client, spreadsheet, auth):
+    response = client.post(validate_url(spreadsheet), data=b"worksheet=Clients",
+                           content_type="application/json", headers=auth())
+    assert response.status_code == 422
+    assert response.json["detail"].startswith("The request body must be a JSON object")

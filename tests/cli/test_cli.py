@@ -246,3 +246,23 @@ def test_a_file_wider_than_60_columns_is_refused_before_any_work(run_cli, tmp_pa
     path = write(tmp_path, "wide.csv", HEADER + "," + ",".join(f"x{n}" for n in range(60)))
     code, _, err = run_cli("validate", path)
     assert code == 2 and "at most 60" in err
+
+
+def test_a_setting_that_cannot_be_read_exits_2_without_a_traceback(run_cli, cli_env, clean_csv):
+    cli_env["ROSTER_HASH_WORKERS"] = "two"
+    code, out, err = run_cli("validate", clean_csv)
+    assert code == 2 and "Traceback" not in out + err
+
+
+def test_a_dry_run_that_errors_would_block_exits_1(run_cli, tmp_path):
+    path = write(tmp_path, "r.csv", HEADER, "ann@example.com,Abcdef1!x,Ann,Lee,19800231,female,")
+    code, out, _ = run_cli("import", path, "--dry-run")
+    assert code == 1 and "errors would block" in out
+
+
+def test_an_annotated_copy_of_a_csv_keeps_formula_like_text_as_text(run_cli, tmp_path):
+    path = write(tmp_path, "r.csv", HEADER, "ann@example.com,=1+1,Ann,Lee,19800101,x,")
+    out = tmp_path / "annotated.xlsx"
+    run_cli("validate", path, "--annotate", str(out))
+    cell = load_workbook(out).active["B2"]
+    assert cell.value == "=1+1" and cell.data_type == "s"

@@ -202,3 +202,19 @@ def test_taking_over_a_dead_run_uses_the_new_request(roster, org_id, tmp_path):
         "bob@example.com", "skip_invalid", True)
     done = jobs.work(roster, taken.id)
     assert (done.status, done.created) == ("succeeded", 5)
+
+
+def test_an_interrupted_import_does_not_block_the_sheet(roster, org_id, tmp_path):
+    source = roster_csv(tmp_path / "r.csv", 120)
+    started = jobs.start_import(roster, org_id, source, None, "alice@example.com")
+
+    def interrupt(run) -> None:
+        raise KeyboardInterrupt  # Ctrl+C after the first chunk
+
+    with pytest.raises(KeyboardInterrupt):
+        jobs.work(roster, started.run.id, progress=interrupt)
+    partial = clients(roster)
+    assert 0 < partial < 120
+    again = jobs.start_import(roster, org_id, source, None, "alice@example.com")  # no 409
+    assert again.run.id == started.run.id
+    assert jobs.work(roster, again.run.id).created == 120

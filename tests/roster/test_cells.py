@@ -560,3 +560,16 @@ def test_control_characters_that_postgresql_cannot_store_are_errors(column, valu
     issues = validate_grid(Grid([header, row]), OrgSnapshot()).issues
     assert [(i.code, i.fix) for i in issues] == [(code, fix)]
     assert all("\x00" not in i.message for i in issues)
+
+
+def test_tags_that_differ_only_in_case_make_a_case_fix_ambiguous():
+    from service.roster.engine import validate_grid
+    from service.roster.grid import Grid
+    from service.roster.organisation import OrgSnapshot
+
+    header = ["email_address", "initial_password", "first_name", "last_name", "birthdate",
+              "gender", "tag"]
+    row = ["ann@example.com", "Abcdef1!x", "Ann", "Lee", "19800101", "female", "Vip"]
+    issues = validate_grid(Grid([header, row]), OrgSnapshot(tags=frozenset({"VIP", "vip"}))).issues
+    assert [(i.code, i.fix) for i in issues] == [("tag.wrong_case", None)]
+    assert issues[0].message == 'Tags are case-sensitive: write "VIP" or "vip".'
