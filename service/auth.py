@@ -16,9 +16,9 @@ from google.auth import transport
 from google.auth.transport.requests import Request as GoogleRequest
 from google.oauth2 import id_token
 
+from service.config import GOOGLE_CERTS_URL
 from service.errors import RosterError, Unauthorized
 
-GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
 GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
 APP_ENGINE_VARIABLES = ("GAE_ENV", "GAE_APPLICATION", "GAE_SERVICE")
 

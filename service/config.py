@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
+SECRET_MANAGER_URL = "https://secretmanager.googleapis.com/v1/"
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,7 @@ class Settings:
     database_url: str = ""  # ROSTER_DATABASE_URL; default: a SQLite file in the instance folder
     database_password_secret: str | None = None  # ROSTER_DATABASE_PASSWORD_SECRET: Secret Manager
     # ROSTER_SECRET_MANAGER_URL: Secret Manager's address (tests point it at a local stand-in)
-    secret_manager_url: str = "https://secretmanager.googleapis.com/v1/"
+    secret_manager_url: str = SECRET_MANAGER_URL
 
     id_token_audiences: tuple[str, ...] = ()  # ROSTER_ID_TOKEN_AUDIENCES, comma-separated
     id_token_certs_url: str = GOOGLE_CERTS_URL  # ROSTER_ID_TOKEN_CERTS_URL
@@ -70,9 +72,7 @@ class Settings:
         )
 
     def replace(self, **changes: object) -> Settings:
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values.update(changes)
-        return Settings(**values)
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
 def on_app_engine(environ: Mapping[str, str] | None = None) -> bool:

@@ -77,13 +77,8 @@ class Database:
     """One engine and its session factory; passed to the use cases that need it."""
 
     def __init__(self, url: str) -> None:
-        self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -7,7 +7,8 @@ import base64
 import requests
 from sqlalchemy.engine import make_url
 
-SECRET_MANAGER_URL = "https://secretmanager.googleapis.com/v1/"
+from .config import SECRET_MANAGER_URL
+
 SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 

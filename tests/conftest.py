@@ -54,9 +54,12 @@ def roster(settings) -> Iterator[Roster]:
 
 
 @pytest.fixture
-def cli_env(settings) -> dict[str, str]:
+def cli_env(settings) -> dict[str, str | None]:
     """The environment a user's shell would give `roster`."""
+    # None removes a variable the developer's own shell may have set
     return {
+        "SHEETS_EMULATOR_HOST": None, "ROSTER_TASKS": None, "ROSTER_AUTH": None,
+        "ROSTER_DATABASE_PASSWORD_SECRET": None, "GOOGLE_APPLICATION_CREDENTIALS": None,
         "ROSTER_DATABASE_URL": settings.database_url,
         "ROSTER_ARGON2_PROFILE": "test",
         "ROSTER_HASH_WORKERS": "1",

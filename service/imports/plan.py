@@ -23,11 +23,6 @@ class ImportPlan:
         return {"create": len(self.create), "update": len(self.update), "skip": len(self.skip),
                 "blocked": len(self.blocked)}
 
-    @property
-    def work(self) -> list[ClientRow]:
-        """The rows that will be written, in sheet order."""
-        return sorted(self.create + self.update, key=lambda c: c.row)
-
 
 def plan_import(validation: Validation, mode: str, update_existing: bool) -> ImportPlan:
     """Decide each row. All-or-nothing blocks everything on any error; header errors always do."""

@@ -37,9 +37,6 @@ class Layout:
     width: int  # number of columns that have a header, counted to the last one
     issues: list[Issue]
 
-    def present(self) -> set[str]:
-        return {column.field for column in self.columns}
-
 
 def read_header(header: list[str], org: OrgSnapshot) -> Layout:
     """Map headers to fields and report unknown, duplicate and missing ones."""

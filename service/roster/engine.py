@@ -53,7 +53,6 @@ class Validation:
     rows: int
     issues: list[Issue]
     clients: list[ClientRow]
-    emails: dict[int, str]  # sheet row -> the email it held, to place results later
 
     @property
     def summary(self) -> dict[str, int]:
@@ -276,7 +275,6 @@ class _Run:
                     if verdict is not None and verdict.key:
                         key = verdict.key.casefold() if name == "email_address" else verdict.key
                         keys[key].append(index + 1)
-        emails = self._emails(data, verdicts)
         can_load = not any(i.code == "header.missing_required" for i in self.layout.issues)
         clients = self._clients(data, verdicts, bad) if can_load else []
         self._duplicates(self.keyed["email_address"], "email_address", "email.duplicate",
@@ -288,7 +286,7 @@ class _Run:
         blocked = {i.row for i in self.issues if i.is_error}
         clients = [c for c in clients if c.row not in blocked]
         self.issues.sort(key=Issue.sort_key)
-        return Validation(len(data), self.issues, clients, emails)
+        return Validation(len(data), self.issues, clients)
 
     def _column(self, column: Column, data: list[tuple[int, list[str]]],
                 bad: set[int]) -> list[_Checked | None]:
@@ -341,15 +339,6 @@ class _Run:
         shown = f"the error {value}" if value in ERROR_LITERALS else "an error"
         self.issues.append(Issue(row, number, name, "cell.error_value", ERROR,
                                  f"This cell shows {shown}: type the intended value instead."))
-
-    def _emails(self, data: list[tuple[int, list[str]]],
-                verdicts: dict[Column, list[_Checked | None]]) -> dict[int, str]:
-        """Sheet row -> the valid email it holds, to place import results later."""
-        for column, checked in verdicts.items():
-            if column.field == "email_address":
-                return {index + 1: v.loaded for (index, _), v in zip(data, checked, strict=True)
-                        if v is not None and v.loaded is not None}
-        return {}
 
     def _clients(self, data: list[tuple[int, list[str]]],
                  verdicts: dict[Column, list[_Checked | None]], bad: set[int]

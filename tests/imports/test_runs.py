@@ -133,10 +133,11 @@ def test_concurrent_imports_of_one_sheet_open_a_single_run(roster, org_id, tmp_p
     assert get_run(roster.db, runs[0].id).created == 40
 
 
-def _cli(env: dict[str, str], *args: str) -> subprocess.Popen:
+def _cli(env: dict[str, str | None], *args: str) -> subprocess.Popen:
+    """`roster ...` in a process of its own; None in env removes that variable."""
+    merged = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
     return subprocess.Popen([sys.executable, "-c", "from service.cli import main; main()", *args],
-                            env={**os.environ, **env}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            env=merged, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def test_a_worker_killed_mid_run_is_resumed_by_the_next_import(roster, org_id, tmp_path,
