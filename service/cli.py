@@ -19,10 +19,10 @@ from .errors import RosterError
 from .imports import jobs
 from .imports.runs import ImportBlocked, run_to_dict
 from .models import Client, Organisation
-from .roster.engine import Validation, validate_grid
+from .roster.engine import Validation
 from .roster.issues import Issue
 from .sources import locate, workbook
-from .validation import validate_sheet
+from .validation import validate_source
 from .wiring import Roster
 
 EXIT_OK, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
@@ -103,14 +103,9 @@ def validate(source: str, worksheet: str | None, org: str | None, fmt: str,
         organisation = _organisation(roster, org, spreadsheet)
         with roster.db.session() as session:
             snapshot = directory.snapshot(session, organisation)
-        ref = _worksheet(source, worksheet)
-        extra: dict[str, Any] = {}
-        if spreadsheet is None:
-            grid = workbook.read_file(source, ref)
-            validation = validate_grid(grid, snapshot)
-        else:
-            checked = validate_sheet(roster.sheets, spreadsheet, ref, snapshot)
-            grid, validation, extra = checked.grid, checked.validation, checked.to_dict()
+        checked = validate_source(roster.sheets, spreadsheet or source,
+                                  _worksheet(source, worksheet), snapshot)
+        grid, validation, extra = checked.grid, checked.validation, checked.to_dict()
         if annotate:
             workbook.annotate(source, grid, validation.issues, annotate)
     if fmt == "json":

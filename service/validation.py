@@ -10,6 +10,7 @@ from .roster.grid import Grid
 from .roster.issues import Issue
 from .roster.notes import plan_notes
 from .roster.organisation import OrgSnapshot
+from .sources import locate, workbook
 
 
 class NoteWriter(Protocol):
@@ -23,19 +24,30 @@ class NoteWriter(Protocol):
 
 @dataclass
 class SheetValidation:
-    """A validation of a Google Sheet, with what happened to its notes."""
+    """A validation of a file or a Google Sheet, with what happened to the sheet's notes."""
 
     validation: Validation
     grid: Grid
+    in_sheet: bool = True  # False for a file: nothing was written anywhere
     notes_written: int = 0
     notes_cleared: int = 0
     hidden: list[Issue] = field(default_factory=list)  # cells that keep a person's note
 
     def to_dict(self) -> dict[str, Any]:
         result = self.validation.to_dict()
-        result["notes"] = {"written": self.notes_written, "cleared": self.notes_cleared,
-                           "kept_personal": len({i.cell for i in self.hidden})}
+        if self.in_sheet:
+            result["notes"] = {"written": self.notes_written, "cleared": self.notes_cleared,
+                               "kept_personal": len({i.cell for i in self.hidden})}
         return result
+
+
+def validate_source(sheets: NoteWriter, source: str, worksheet: str | int | None,
+                    org: OrgSnapshot) -> SheetValidation:
+    """A .csv/.xlsx file is read and checked; a spreadsheet also gets its notes written."""
+    if locate.is_file(source):
+        grid = workbook.read_file(source, worksheet)
+        return SheetValidation(validate_grid(grid, org), grid, in_sheet=False)
+    return validate_sheet(sheets, source, worksheet, org)
 
 
 def validate_sheet(sheets: NoteWriter, spreadsheet_id: str, worksheet: str | int | None,
@@ -48,4 +60,4 @@ def validate_sheet(sheets: NoteWriter, spreadsheet_id: str, worksheet: str | int
         assert grid.sheet_id is not None
         sheets.write_notes(spreadsheet_id, grid.sheet_id, changes)
     cleared = sum(1 for text in changes.values() if not text)
-    return SheetValidation(validation, grid, len(changes) - cleared, cleared, hidden)
+    return SheetValidation(validation, grid, True, len(changes) - cleared, cleared, hidden)

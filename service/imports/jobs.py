@@ -14,7 +14,7 @@ from ..roster.grid import Grid
 from ..roster.notes import MARK, is_roster_note
 from ..roster.organisation import OrgSnapshot
 from ..sources import locate, workbook
-from ..validation import validate_sheet
+from ..validation import validate_source
 from ..wiring import Roster
 from .plan import plan_import
 from .runs import ImportRequest, Progress, get_run, open_run, process_run, results_of
@@ -54,13 +54,8 @@ def start_import(roster: Roster, organisation_id: int, source: str,
                  worksheet: str | int | None, started_by: str, *, mode: str = "all_or_nothing",
                  update_existing: bool = False, dry_run: bool = False) -> Started:
     """Validate (writing notes to a sheet), then plan, then open a run unless it is a dry run."""
-    org = _snapshot(roster, organisation_id)
-    if locate.is_file(source):
-        grid = workbook.read_file(source, worksheet)
-        validation = validate_grid(grid, org)
-    else:
-        checked = validate_sheet(roster.sheets, source, worksheet, org)
-        grid, validation = checked.grid, checked.validation
+    checked = validate_source(roster.sheets, source, worksheet, _snapshot(roster, organisation_id))
+    grid, validation = checked.grid, checked.validation
     plan = plan_import(validation, mode, update_existing)
     counts = plan.counts()
     if dry_run:
