@@ -108,8 +108,8 @@ def report_to_sheet(roster: Roster, run_id: str) -> str | None:
     except RosterError as error:
         return f"The clients are imported, but the results could not be shown in the sheet: {error}"
     if misplaced:
-        return (f"{misplaced} rows moved or changed during the import: their results are counted "
-                "here but not noted in the sheet.")
+        return (f"{misplaced} rows moved or changed during the import, or carry a person's note "
+                "on their email cell: their results are counted here but not noted in the sheet.")
     return None
 
 
