@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -48,6 +49,9 @@ def app(api_settings, spreadsheet):
         directory.add_tags(session, organisation, ["VIP"])
         directory.link_sheet(session, organisation, spreadsheet)
     yield app
+    for thread in threading.enumerate():  # imports a test started run on: let them end first
+        if thread.name.startswith("import-"):
+            thread.join(timeout=60)
     roster.close()
 
 
