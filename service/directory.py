@@ -110,18 +110,21 @@ def link_sheet(session: Session, organisation: Organisation, spreadsheet_id: str
 
 def organisation_of_sheet(session: Session, spreadsheet_id: str, email: str) -> Organisation:
     """The organisation that linked the sheet, if the caller is one of its members."""
-    sheet = session.scalar(select(LinkedSheet).where(LinkedSheet.spreadsheet_id == spreadsheet_id))
-    if sheet is None:
+    organisation = linked_organisation(session, spreadsheet_id)
+    if organisation is None:
         raise NotFound("This spreadsheet is not linked to a Roster organisation: ask an admin "
                        "to run `roster sheets link` for it.")
-    membership = session.scalar(select(Member).where(
-        Member.organisation_id == sheet.organisation_id, Member.email == email.lower()))
-    if membership is None:
-        raise Forbidden(f"{email} is not a member of the organisation that owns this sheet: "
-                        "ask its admin to add you.")
-    organisation = session.get(Organisation, sheet.organisation_id)
-    assert organisation is not None
+    require_member(session, organisation.id, email,
+                   f"{email} is not a member of the organisation that owns this sheet: "
+                   "ask its admin to add you.")
     return organisation
+
+
+def require_member(session: Session, organisation_id: int, email: str, refusal: str) -> None:
+    """Raise Forbidden with `refusal` unless the email belongs to a member."""
+    if session.scalar(select(Member.id).where(Member.organisation_id == organisation_id,
+                                              Member.email == email.lower())) is None:
+        raise Forbidden(refusal)
 
 
 def linked_organisation(session: Session, spreadsheet_id: str) -> Organisation | None:

@@ -7,15 +7,14 @@ import threading
 from typing import Any
 
 from flask import current_app, request, url_for
-from sqlalchemy import select
 
 from .. import directory
 from ..auth import Authenticator, Caller
-from ..errors import BadBody, Forbidden, NotFound
+from ..errors import BadBody, NotFound
 from ..fixes import apply_fixes
 from ..imports import jobs
 from ..imports.runs import get_run, run_to_dict
-from ..models import Member, Organisation
+from ..models import Organisation
 from ..roster.engine import Validation
 from ..roster.organisation import OrgSnapshot
 from ..sources import locate
@@ -113,10 +112,8 @@ def import_status(import_id: str) -> tuple[dict[str, Any], int]:
     who = caller()
     run = get_run(roster().db, import_id)
     with roster().db.session() as session:
-        member = session.scalar(select(Member).where(
-            Member.organisation_id == run.organisation_id, Member.email == who.email))
-    if member is None:
-        raise Forbidden("You are not a member of the organisation this import belongs to.")
+        directory.require_member(session, run.organisation_id, who.email, "You are not a member "
+                                 "of the organisation this import belongs to.")
     return {"import": run_to_dict(run)}, 200
 
 
