@@ -88,7 +88,7 @@ _EMPTY = _Checked((), None, None, blank=True)
 
 
 class _FieldRunner:
-    """Runs one declared field over values, remembering the verdict for each distinct value."""
+    """Runs one declared field over values; `cache` keeps the verdict for each distinct value."""
 
     def __init__(self, name: str, declared: fields.Field) -> None:
         self.name = name
@@ -100,12 +100,6 @@ class _FieldRunner:
         # directly, since unique columns (emails, passwords) call it once per row
         self._convert = declared._deserialize
         self._validators = tuple(declared.validators)
-
-    def check(self, value: str) -> _Checked:
-        verdict = self.cache.get(value)
-        if verdict is None:
-            verdict = self.cache[value] = self._check(value)
-        return verdict
 
     def _load(self, value: str) -> tuple[tuple[Problem, ...], Any]:
         """Convert, then run every validator, gathering all problems as marshmallow's And does."""
@@ -131,7 +125,8 @@ class _FieldRunner:
         return {"email_address": "email", "initial_password": "password"}.get(
             self.name, self.name.split(":")[0])
 
-    def _check(self, value: str) -> _Checked:
+    def judge(self, value: str) -> _Checked:
+        """The verdict on one value; the caller keeps it in `cache`."""
         trimmed = value.strip(BLANK)
         if not trimmed:
             return _EMPTY
@@ -251,6 +246,8 @@ class _Run:
         self.issues: list[Issue] = list(self.layout.issues)
         # columns whose header exists but is wrong: data under them is not "extra"
         self.named = {i for i, h in enumerate(grid.header) if not is_blank(h)}
+        self.header_width = len(grid.header)
+        self.unnamed = tuple(i for i in range(self.header_width) if i not in self.named)
         # values that must be unique in the sheet, compared as they will be once fixed
         self.keyed: dict[str, dict[str, list[int]]] = {
             "email_address": defaultdict(list), "external_id": defaultdict(list)}
@@ -292,7 +289,7 @@ class _Run:
                 bad: set[int]) -> list[_Checked | None]:
         """Every cell of one column: its verdict (None where a formula or error value sits)."""
         runner = self.runners[column.field]
-        cache, check, kinds = runner.cache, runner.check, self.grid.kinds
+        cache, judge, kinds = runner.cache, runner.judge, self.grid.kinds
         at, name, number = column.index, column.field, column.index + 1
         required = name in REQUIRED
         issues = self.issues
@@ -306,7 +303,7 @@ class _Run:
                 continue
             verdict = cache.get(value)
             if verdict is None:
-                verdict = check(value)
+                verdict = cache[value] = judge(value)
             if verdict.problems:
                 bad.add(index + 1)
                 for problem in verdict.problems:
@@ -321,8 +318,9 @@ class _Run:
         return checked
 
     def _extra_cells(self, index: int, cells: list[str]) -> None:
-        for c, value in enumerate(cells):
-            if c in self.named or is_blank(value):
+        # only cells under a blank header, or right of the last header, can be extra
+        for c in (*self.unnamed, *range(self.header_width, len(cells))):
+            if c >= len(cells) or is_blank(cells[c]):
                 continue
             self.issues.append(Issue(index + 1, c + 1, None, "cell.extra", ERROR,
                                      f"This cell has no column header: move the value under a "
