@@ -96,6 +96,9 @@ class _FieldRunner:
         self.secret = bool(declared.metadata.get("secret"))
         self.fixer = declared.metadata.get("fix")
         self.cache: dict[str, _Checked] = {}
+        # the first part of this field's issue codes: email.*, password.*, attribute.*, ...
+        self.prefix = {"email_address": "email", "initial_password": "password"}.get(
+            name, name.split(":")[0])
         # Field.deserialize minus what a string cell never needs (missing/None handling); run
         # directly, since unique columns (emails, passwords) call it once per row
         self._convert = declared._deserialize
@@ -117,13 +120,8 @@ class _FieldRunner:
 
     def _problems(self, error: ValidationError) -> tuple[Problem, ...]:
         messages = error.messages if isinstance(error.messages, list) else [error.messages]
-        return tuple(m if isinstance(m, Problem) else Problem(f"{self._prefix}.invalid", str(m))
+        return tuple(m if isinstance(m, Problem) else Problem(f"{self.prefix}.invalid", str(m))
                      for m in messages)
-
-    @property
-    def _prefix(self) -> str:
-        return {"email_address": "email", "initial_password": "password"}.get(
-            self.name, self.name.split(":")[0])
 
     def judge(self, value: str) -> _Checked:
         """The verdict on one value; the caller keeps it in `cache`."""
@@ -150,10 +148,10 @@ class _FieldRunner:
         start, end = value.lstrip(BLANK), value.rstrip(BLANK)
         ends = value[: len(value) - len(start)] + value[len(end):]
         if any(ch in INVISIBLE for ch in ends):
-            return Problem(f"{self._prefix}.invisible_characters",
+            return Problem(f"{self.prefix}.invisible_characters",
                            "The value starts or ends with invisible characters (zero-width or "
                            "no-break spaces): remove them.")
-        return Problem(f"{self._prefix}.surrounding_spaces",
+        return Problem(f"{self.prefix}.surrounding_spaces",
                        "The value starts or ends with spaces or line breaks: remove them.")
 
     def _safe_fix(self, value: str, stripped: str) -> str | None:
@@ -311,7 +309,7 @@ class _Run:
                                         str(problem), verdict.fix))
             elif verdict.blank and required:
                 bad.add(index + 1)
-                issues.append(Issue(index + 1, number, name, f"{runner._prefix}.required", ERROR,
+                issues.append(Issue(index + 1, number, name, f"{runner.prefix}.required", ERROR,
                                     f"The {name.replace('_', ' ')} is required: fill in this "
                                     "cell."))
             checked.append(verdict)
