@@ -26,7 +26,8 @@ test: install
 	node --test apps_script/test/*.test.js
 
 lint: install
-	$(BIN)/ruff check service tests benchmarks
+	$(BIN)/ruff check service tests benchmarks tools
+	$(BIN)/ruff format --check service tests benchmarks tools
 	$(BIN)/mypy
 
 bench: install

@@ -31,7 +31,8 @@ def write_roster(path: Path, rows: int) -> str:
     lines = [HEADER] + [
         f"client{n:06d}@example.com,Secret-{n:06d}x,First{n},Last{n},"
         f"{1950 + n % 50}{1 + n % 12:02d}{1 + n % 28:02d},{'female' if n % 2 else 'male'},VIP"
-        for n in range(rows)]
+        for n in range(rows)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return str(path)
 
@@ -78,8 +79,12 @@ def fresh_postgres(url: str) -> tuple[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--postgres", default=os.environ.get(
-        "ROSTER_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "ROSTER_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
+        ),
+    )
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     per_hash = seconds_per_hash()
@@ -93,8 +98,10 @@ def main() -> None:
                 results.append(("PostgreSQL", import_rate(url, source, args.rows)))
             finally:
                 drop()  # type: ignore[operator]
-    print(f"# import of {args.rows:,} rows, argon2id t=2 m=19 MiB p=1; {cores} cores, "
-          f"{platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    print(
+        f"# import of {args.rows:,} rows, argon2id t=2 m=19 MiB p=1; {cores} cores, "
+        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    )
     print(f"# one hash: {per_hash * 1000:.1f} ms -> hash-bound limit {limit:.0f} rows/s")
     print("| database | rows/s | % of hash-bound limit |")
     print("|---|---:|---:|")

@@ -9,8 +9,10 @@ from collections import defaultdict
 from service.roster.grid import Grid
 from service.roster.organisation import OrgSnapshot
 
-EMAIL = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-                   r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
+EMAIL = re.compile(
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]"
+)
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 DATE = re.compile(r"\d{8}")
 STRIP = " \t\u200b\u200c\u200d\u2060\ufeff\u00a0\u202f\u2007"
@@ -21,9 +23,14 @@ def email(v: str) -> bool:
 
 
 def password(v: str) -> bool:
-    return (v == v.strip() and 8 <= len(v) <= 128 and any(c.isupper() for c in v)
-            and any(c.islower() for c in v) and any(c.isdigit() for c in v)
-            and any(not c.isalnum() and not c.isspace() for c in v))
+    return (
+        v == v.strip()
+        and 8 <= len(v) <= 128
+        and any(c.isupper() for c in v)
+        and any(c.islower() for c in v)
+        and any(c.isdigit() for c in v)
+        and any(not c.isalnum() and not c.isspace() for c in v)
+    )
 
 
 def name(v: str) -> bool:
@@ -43,10 +50,20 @@ def birthdate(v: str) -> bool:
 def validate(grid: Grid, org: OrgSnapshot) -> int:
     """Count the bad cells of a grid with the benchmark's header."""
     plans = org.attributes["Plan"].choices
-    checks = [email, password, name, name, birthdate, lambda v: v in ("male", "female"),
-              lambda v: not v or v in org.tags, lambda v: not v or v in org.tags,
-              lambda v: len(v) <= 255, lambda v: not v or bool(NUMBER.fullmatch(v)),
-              lambda v: not v or v in plans, lambda v: not v or v.upper() in ("TRUE", "FALSE")]
+    checks = [
+        email,
+        password,
+        name,
+        name,
+        birthdate,
+        lambda v: v in ("male", "female"),
+        lambda v: not v or v in org.tags,
+        lambda v: not v or v in org.tags,
+        lambda v: len(v) <= 255,
+        lambda v: not v or bool(NUMBER.fullmatch(v)),
+        lambda v: not v or v in plans,
+        lambda v: not v or v.upper() in ("TRUE", "FALSE"),
+    ]
     bad = 0
     seen: dict[str, list[int]] = defaultdict(list)
     for index, row in enumerate(grid.rows[1:], start=2):

@@ -25,23 +25,41 @@ from tests.sheets_emulator import SheetsEmulator, Tab
 from tests.sheets_emulator.a1 import cell_name
 from tests.sheets_emulator.clients import gspread_client
 
-HEADER = ["email_address", "initial_password", "first_name", "last_name", "birthdate", "gender",
-          "tag", "external_id"]
+HEADER = [
+    "email_address",
+    "initial_password",
+    "first_name",
+    "last_name",
+    "birthdate",
+    "gender",
+    "tag",
+    "external_id",
+]
 BAD_EVERY = 33  # ~3 % of the rows get a note
 
 
 def roster_rows(count: int) -> list[list[str]]:
     return [HEADER] + [
-        [f"client{n:06d}@example.com" if n % BAD_EVERY else f"Client{n:06d}@Example.com",
-         f"Secret-{n:06d}x", f"First{n}", f"Last{n}", f"{1950 + n % 50}{1 + n % 12:02d}01",
-         "female" if n % 2 else "male", "VIP", f"X{n}"]
-        for n in range(count)]
+        [
+            f"client{n:06d}@example.com" if n % BAD_EVERY else f"Client{n:06d}@Example.com",
+            f"Secret-{n:06d}x",
+            f"First{n}",
+            f"Last{n}",
+            f"{1950 + n % 50}{1 + n % 12:02d}01",
+            "female" if n % 2 else "male",
+            "VIP",
+            f"X{n}",
+        ]
+        for n in range(count)
+    ]
 
 
 def due_notes(count: int) -> dict[tuple[int, int], str]:
-    return {(n + 1, 0): "Roster:\n• The email address must be all lowercase.\n"
-                        f'Suggested value: "client{n:06d}@example.com"'
-            for n in range(0, count, BAD_EVERY)}
+    return {
+        (n + 1, 0): "Roster:\n• The email address must be all lowercase.\n"
+        f'Suggested value: "client{n:06d}@example.com"'
+        for n in range(0, count, BAD_EVERY)
+    }
 
 
 def adapter_run(rows: int) -> tuple[int, int, float]:
@@ -97,46 +115,88 @@ def machine() -> str:
     cpu = platform.processor() or "unknown CPU"
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info
-                       if line.startswith("model name"))
+            cpu = next(
+                line.split(":", 1)[1].strip() for line in info if line.startswith("model name")
+            )
     except (OSError, StopIteration):
         pass
     return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
 
 
-def line(rows: int, notes: int, approach: str, reads: int, writes: int, seconds: float,
-         latency: float, mark: str = "") -> str:
+def line(
+    rows: int,
+    notes: int,
+    approach: str,
+    reads: int,
+    writes: int,
+    seconds: float,
+    latency: float,
+    mark: str = "",
+) -> str:
     """One table row; `mark` flags extrapolated numbers."""
     over_internet = seconds + (reads + writes) * latency
-    return (f"| {rows:,} | {notes:,} | {approach} | {reads} | {mark}{writes:,} | "
-            f"{mark}{seconds:.2f} s | {mark}{over_internet:,.1f} s | {quota_floor(writes)} |")
+    return (
+        f"| {rows:,} | {notes:,} | {approach} | {reads} | {mark}{writes:,} | "
+        f"{mark}{seconds:.2f} s | {mark}{over_internet:,.1f} s | {quota_floor(writes)} |"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000, 10_000, 100_000])
-    parser.add_argument("--naive-cap", type=int, default=500,
-                        help="notes written one by one before extrapolating (default 500)")
-    parser.add_argument("--latency", type=float, default=0.2,
-                        help="modelled seconds per request over the internet (default 0.2)")
+    parser.add_argument(
+        "--naive-cap",
+        type=int,
+        default=500,
+        help="notes written one by one before extrapolating (default 500)",
+    )
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.2,
+        help="modelled seconds per request over the internet (default 0.2)",
+    )
     args = parser.parse_args()
     print(f"{date.today()} on {machine()}; local Sheets emulator\n")
-    print(f"| rows | notes | approach | reads | writes | wall time (loopback) | "
-          f"+ {args.latency:g} s per request | least time at 60 writes/min |")
+    print(
+        f"| rows | notes | approach | reads | writes | wall time (loopback) | "
+        f"+ {args.latency:g} s per request | least time at 60 writes/min |"
+    )
     print("|---:|---:|---|---:|---:|---:|---:|---|")
     extrapolated = False
     for rows in args.rows:
         notes = len(due_notes(rows))
         reads, writes, seconds = adapter_run(rows)
-        print(line(rows, notes, "Roster adapter (read + write_notes)", reads, writes, seconds,
-                   args.latency))
+        print(
+            line(
+                rows,
+                notes,
+                "Roster adapter (read + write_notes)",
+                reads,
+                writes,
+                seconds,
+                args.latency,
+            )
+        )
         reads, writes, seconds, guessed = naive_run(rows, args.naive_cap)
         extrapolated |= guessed
-        print(line(rows, notes, "naive gspread (update_note per cell)", reads, writes, seconds,
-                   args.latency, "~" if guessed else ""))
+        print(
+            line(
+                rows,
+                notes,
+                "naive gspread (update_note per cell)",
+                reads,
+                writes,
+                seconds,
+                args.latency,
+                "~" if guessed else "",
+            )
+        )
     if extrapolated:
-        print(f"\n~ extrapolated: the naive run wrote {args.naive_cap} notes one by one and "
-              "scaled its write time to all of them.")
+        print(
+            f"\n~ extrapolated: the naive run wrote {args.naive_cap} notes one by one and "
+            "scaled its write time to all of them."
+        )
 
 
 if __name__ == "__main__":

@@ -31,8 +31,13 @@ def measure(kind: str, rows: int) -> dict[str, float]:
         found = reference.validate(grid, org)
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": elapsed, "rows_per_second": rows / elapsed, "errors": found,
-            "peak_mib": peak / 1024, "grid_mib": before / 1024}
+    return {
+        "seconds": elapsed,
+        "rows_per_second": rows / elapsed,
+        "errors": found,
+        "peak_mib": peak / 1024,
+        "grid_mib": before / 1024,
+    }
 
 
 def main() -> None:
@@ -45,18 +50,25 @@ def main() -> None:
         return
     results = {}
     for kind in ("reference", "engine"):
-        out = subprocess.run([sys.executable, "-m", "benchmarks.validate", "--rows",
-                              str(args.rows), "--only", kind], check=True, capture_output=True,
-                             text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.validate", "--rows", str(args.rows), "--only", kind],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         results[kind] = json.loads(out)
     ratio = results["reference"]["rows_per_second"] / results["engine"]["rows_per_second"]
-    print(f"# validate {args.rows:,} rows x {len(roster_data.HEADER)} columns, ~3 % bad cells; "
-          f"{platform.machine()}, Python {platform.python_version()}")
+    print(
+        f"# validate {args.rows:,} rows x {len(roster_data.HEADER)} columns, ~3 % bad cells; "
+        f"{platform.machine()}, Python {platform.python_version()}"
+    )
     print("| implementation | rows/s | seconds | errors found | peak RSS (MiB) |")
     print("|---|---:|---:|---:|---:|")
     for kind, r in results.items():
-        print(f"| {kind} | {r['rows_per_second']:,.0f} | {r['seconds']:.2f} | "
-              f"{r['errors']:,.0f} | {r['peak_mib']:.0f} |")
+        print(
+            f"| {kind} | {r['rows_per_second']:,.0f} | {r['seconds']:.2f} | "
+            f"{r['errors']:,.0f} | {r['peak_mib']:.0f} |"
+        )
     print(f"engine / reference time: {ratio:.2f}x (target: at most 3x; peak under 1024 MiB)")
 
 

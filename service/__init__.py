@@ -14,8 +14,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     # the same default database as the CLI: instance/ in the folder it runs from
     settings = (test_config or {}).get("ROSTER_SETTINGS") or Settings.from_env()
-    app.config.update(MAX_CONTENT_LENGTH=max(settings.max_body_bytes, settings.max_upload_bytes),
-                      JSON_SORT_KEYS=False)
+    app.config.update(
+        MAX_CONTENT_LENGTH=max(settings.max_body_bytes, settings.max_upload_bytes),
+        JSON_SORT_KEYS=False,
+    )
     if test_config:
         app.config.update(test_config)
 

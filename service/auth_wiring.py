@@ -16,6 +16,8 @@ def make_authenticator(settings: Settings) -> Authenticator:
     if settings.auth_mode != "google":
         raise RuntimeError(f"ROSTER_AUTH must be google or dev, not {settings.auth_mode!r}.")
     if not settings.id_token_audiences:
-        raise RuntimeError("Set ROSTER_ID_TOKEN_AUDIENCES to the Apps Script's OAuth client ID "
-                           "(or ROSTER_AUTH=dev for local use).")
+        raise RuntimeError(
+            "Set ROSTER_ID_TOKEN_AUDIENCES to the Apps Script's OAuth client ID "
+            "(or ROSTER_AUTH=dev for local use)."
+        )
     return IdTokenVerifier(list(settings.id_token_audiences), settings.id_token_certs_url)

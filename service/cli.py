@@ -43,8 +43,10 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
         except RosterError as error:
             _fail(str(error))
         except SQLAlchemyError as error:
-            _fail(f"the database cannot be used ({type(error).__name__}): check "
-                  "ROSTER_DATABASE_URL and that the database is running.")
+            _fail(
+                f"the database cannot be used ({type(error).__name__}): check "
+                "ROSTER_DATABASE_URL and that the database is running."
+            )
         except (ValueError, RuntimeError, OSError) as error:  # settings and start-up checks
             _fail(str(error))
         except KeyboardInterrupt:
@@ -62,8 +64,7 @@ def opened() -> Iterator[Roster]:
         roster.close()
 
 
-def _organisation(roster: Roster, slug: str | None, spreadsheet: str | None = None
-                  ) -> Organisation:
+def _organisation(roster: Roster, slug: str | None, spreadsheet: str | None = None) -> Organisation:
     """--org, or the only organisation; for a linked spreadsheet, the one it is linked to."""
     with roster.db.session() as session:
         linked = directory.linked_organisation(session, spreadsheet) if spreadsheet else None
@@ -79,10 +80,12 @@ def main() -> None:
     """Roster: check a client roster cell by cell and import it into your organisation."""
 
 
-option_org = click.option("--org", "org", metavar="SLUG",
-                          help="Organisation (default: the only one).")
-option_worksheet = click.option("--worksheet", metavar="TITLE|GID",
-                                help="Worksheet title, or its gid (default: the first).")
+option_org = click.option(
+    "--org", "org", metavar="SLUG", help="Organisation (default: the only one)."
+)
+option_worksheet = click.option(
+    "--worksheet", metavar="TITLE|GID", help="Worksheet title, or its gid (default: the first)."
+)
 
 
 @main.command()
@@ -92,8 +95,9 @@ option_worksheet = click.option("--worksheet", metavar="TITLE|GID",
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--annotate", metavar="OUT.xlsx", help="Write a copy with the issues as comments.")
 @friendly
-def validate(source: str, worksheet: str | None, org: str | None, fmt: str,
-             annotate: str | None) -> None:
+def validate(
+    source: str, worksheet: str | None, org: str | None, fmt: str, annotate: str | None
+) -> None:
     """Check SOURCE (a .csv/.xlsx file, or a Google spreadsheet id or URL)."""
     is_file = locate.is_file(source)
     if annotate and not is_file:
@@ -103,8 +107,9 @@ def validate(source: str, worksheet: str | None, org: str | None, fmt: str,
         organisation = _organisation(roster, org, spreadsheet)
         with roster.db.session() as session:
             snapshot = directory.snapshot(session, organisation)
-        checked = validate_source(roster.sheets, spreadsheet or source,
-                                  _worksheet(source, worksheet), snapshot)
+        checked = validate_source(
+            roster.sheets, spreadsheet or source, _worksheet(source, worksheet), snapshot
+        )
         grid, validation, extra = checked.grid, checked.validation, checked.to_dict()
         if annotate:
             workbook.annotate(source, grid, validation.issues, annotate)
@@ -113,8 +118,10 @@ def validate(source: str, worksheet: str | None, org: str | None, fmt: str,
     else:
         _print_issues(validation)
         if notes := extra.get("notes"):
-            click.echo(f"Sheet notes: {notes['written']} written, {notes['cleared']} cleared, "
-                       f"{notes['kept_personal']} cells kept a person's note.")
+            click.echo(
+                f"Sheet notes: {notes['written']} written, {notes['cleared']} cleared, "
+                f"{notes['kept_personal']} cells kept a person's note."
+            )
         if annotate:
             click.echo(f"Annotated copy written to {annotate}.")
     sys.exit(EXIT_ERRORS if validation.summary["errors"] else EXIT_OK)
@@ -139,8 +146,7 @@ def _print_issues(validation: Validation) -> None:
         width = max(len(i.cell or "sheet") for i in issues)
         for issue in issues:
             fix = f'  [fix: "{issue.fix}"]' if issue.fix is not None else ""
-            click.echo(f"{(issue.cell or 'sheet'):<{width}}  {_label(issue)}  "
-                       f"{issue.message}{fix}")
+            click.echo(f"{(issue.cell or 'sheet'):<{width}}  {_label(issue)}  {issue.message}{fix}")
     s = validation.summary
     click.echo(f"{s['rows']} rows, {s['errors']} errors, {s['warnings']} warnings.")
 
@@ -158,8 +164,15 @@ def _label(issue: Issue) -> str:
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
 @click.option("--as", "started_by", default="cli", metavar="EMAIL", help="Who is importing.")
 @friendly
-def import_(source: str, worksheet: str | None, org: str | None, skip_invalid: bool,
-            update_existing: bool, dry_run: bool, started_by: str) -> None:
+def import_(
+    source: str,
+    worksheet: str | None,
+    org: str | None,
+    skip_invalid: bool,
+    update_existing: bool,
+    dry_run: bool,
+    started_by: str,
+) -> None:
     """Import SOURCE's valid rows as clients (no invitation is sent)."""
     sheet = _worksheet(source, worksheet)
     is_file = locate.is_file(source)
@@ -169,25 +182,39 @@ def import_(source: str, worksheet: str | None, org: str | None, skip_invalid: b
         organisation = _organisation(roster, org, None if is_file else source)
         mode = "skip_invalid" if skip_invalid else "all_or_nothing"
         try:
-            started = jobs.start_import(roster, organisation.id, source, sheet, started_by,
-                                        mode=mode,
-                                        update_existing=update_existing, dry_run=dry_run)
+            started = jobs.start_import(
+                roster,
+                organisation.id,
+                source,
+                sheet,
+                started_by,
+                mode=mode,
+                update_existing=update_existing,
+                dry_run=dry_run,
+            )
         except ImportBlocked as blocked:
             _print_issues(blocked.validation)
             click.echo(str(blocked), err=True)
             sys.exit(EXIT_ERRORS)
         plan = started.plan
-        click.echo(f"Plan: {plan['create']} to create, {plan['update']} to update, "
-                   f"{plan['skip']} already clients, {plan['blocked']} with errors.")
+        click.echo(
+            f"Plan: {plan['create']} to create, {plan['update']} to update, "
+            f"{plan['skip']} already clients, {plan['blocked']} with errors."
+        )
         if started.run is None:
             if started.blocked:
-                click.echo("Dry run: errors would block this import (add --skip-invalid to "
-                           "import the rows without errors).")
-            click.echo("Dry run: nothing was imported" + (
-                "." if is_file else "; the sheet's notes were updated."))
+                click.echo(
+                    "Dry run: errors would block this import (add --skip-invalid to "
+                    "import the rows without errors)."
+                )
+            click.echo(
+                "Dry run: nothing was imported"
+                + ("." if is_file else "; the sheet's notes were updated.")
+            )
             sys.exit(EXIT_ERRORS if started.blocked else EXIT_OK)
-        with click.progressbar(length=max(started.run.total, 1), label="Importing",
-                               file=sys.stderr) as bar:
+        with click.progressbar(
+            length=max(started.run.total, 1), label="Importing", file=sys.stderr
+        ) as bar:
             done = started.run.processed
             bar.update(done)
 
@@ -198,9 +225,11 @@ def import_(source: str, worksheet: str | None, org: str | None, skip_invalid: b
 
             run = jobs.work(roster, started.run.id, progress, started.validation)
     result = run_to_dict(run)
-    click.echo(f"Import {result['status']}: {result['created']} created, "
-               f"{result['updated']} updated, {result['skipped']} skipped, "
-               f"{result['failed_rows']} rows with errors not imported.")
+    click.echo(
+        f"Import {result['status']}: {result['created']} created, "
+        f"{result['updated']} updated, {result['skipped']} skipped, "
+        f"{result['failed_rows']} rows with errors not imported."
+    )
     if result["message"]:
         click.echo(result["message"])
     sys.exit(EXIT_OK if run.status == "succeeded" else EXIT_ERRORS)
@@ -287,16 +316,21 @@ def attributes() -> None:
 
 @attributes.command(name="add")
 @click.argument("name")
-@click.option("--type", "type_", required=True,
-              type=click.Choice(["text", "number", "date", "boolean", "choice"]))
+@click.option(
+    "--type",
+    "type_",
+    required=True,
+    type=click.Choice(["text", "number", "date", "boolean", "choice"]),
+)
 @click.option("--choices", help="Comma-separated choices, for --type choice.")
 @option_org
 @friendly
 def attributes_add(name: str, type_: str, choices: str | None, org: str | None) -> None:
     with opened() as roster, roster.db.session() as session:
         organisation = directory.find_organisation(session, org)
-        directory.add_attribute(session, organisation, name, type_,
-                                choices.split(",") if choices else None)
+        directory.add_attribute(
+            session, organisation, name, type_, choices.split(",") if choices else None
+        )
     click.echo(f"Attribute {name} ({type_}) added to {organisation.slug}.")
 
 
@@ -329,25 +363,32 @@ def clients() -> None:
 def clients_list(org: str | None, fmt: str) -> None:
     with opened() as roster, roster.db.session() as session:
         organisation = directory.find_organisation(session, org)
-        found = session.scalars(select(Client).where(Client.organisation_id == organisation.id)
-                                .order_by(Client.email)).all()
+        found = session.scalars(
+            select(Client).where(Client.organisation_id == organisation.id).order_by(Client.email)
+        ).all()
         listed = [client_to_dict(c) for c in found]
     if fmt == "json":
         click.echo(json.dumps({"clients": listed}, ensure_ascii=False, indent=2))
         return
     for c in listed:
-        click.echo(f"{c['email_address']}  {c['first_name']} {c['last_name']}  {c['birthdate']}"
-                   f"  {c['gender']}  {','.join(c['tags'])}")
+        click.echo(
+            f"{c['email_address']}  {c['first_name']} {c['last_name']}  {c['birthdate']}"
+            f"  {c['gender']}  {','.join(c['tags'])}"
+        )
     click.echo(f"{len(listed)} clients.")
 
 
 def client_to_dict(client: Client) -> dict[str, Any]:
     """A client as SPEC §8 lists it: never a password or hash."""
     return {
-        "email_address": client.email, "first_name": client.first_name,
-        "last_name": client.last_name, "birthdate": client.birthdate.strftime("%Y%m%d"),
-        "gender": client.gender, "external_id": client.external_id,
-        "tags": sorted(t.name for t in client.tags), "attributes": client.attributes or {},
+        "email_address": client.email,
+        "first_name": client.first_name,
+        "last_name": client.last_name,
+        "birthdate": client.birthdate.strftime("%Y%m%d"),
+        "gender": client.gender,
+        "external_id": client.external_id,
+        "tags": sorted(t.name for t in client.tags),
+        "attributes": client.attributes or {},
         "must_change_password": client.must_change_password,
     }
 

@@ -40,8 +40,9 @@ class Settings:
     max_upload_bytes: int = 50_000_000  # ROSTER_MAX_UPLOAD_BYTES: largest uploaded CSV/XLSX
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None,
-                 instance_path: str = "") -> Settings:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, instance_path: str = ""
+    ) -> Settings:
         """Defaults in code, overrides from the environment."""
         env = os.environ if environ is None else environ
         # absolute, so the CLI and the server agree whatever folder each resolves it from

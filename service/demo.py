@@ -9,8 +9,12 @@ from . import directory
 from .models import AttributeDefinition, Member, Organisation
 
 DEMO_TAGS = ["Diabetes", "Prenatal", "Weight loss", "VIP"]
-DEMO_ATTRIBUTES = [("Height", "number", None), ("Plan", "choice", ["Gold", "Silver", "Bronze"]),
-                   ("Consent", "boolean", None), ("Start date", "date", None)]
+DEMO_ATTRIBUTES = [
+    ("Height", "number", None),
+    ("Plan", "choice", ["Gold", "Silver", "Bronze"]),
+    ("Consent", "boolean", None),
+    ("Start date", "date", None),
+]
 
 
 def seed_demo(session: Session, member_email: str) -> Organisation:
@@ -18,12 +22,23 @@ def seed_demo(session: Session, member_email: str) -> Organisation:
     directory.ensure_default(session)
     organisation = directory.find_organisation(session, directory.DEFAULT_SLUG)
     directory.add_tags(session, organisation, DEMO_TAGS)
-    existing = set(session.scalars(select(AttributeDefinition.name).where(
-        AttributeDefinition.organisation_id == organisation.id)))
+    existing = set(
+        session.scalars(
+            select(AttributeDefinition.name).where(
+                AttributeDefinition.organisation_id == organisation.id
+            )
+        )
+    )
     for name, type_, choices in DEMO_ATTRIBUTES:
         if name not in existing:
             directory.add_attribute(session, organisation, name, type_, choices)
-    if session.scalar(select(Member).where(Member.organisation_id == organisation.id,
-                                           Member.email == member_email)) is None:
+    if (
+        session.scalar(
+            select(Member).where(
+                Member.organisation_id == organisation.id, Member.email == member_email
+            )
+        )
+        is None
+    ):
         directory.add_member(session, organisation, member_email, "admin")
     return organisation

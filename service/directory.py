@@ -30,8 +30,9 @@ def ensure_default(session: Session) -> None:
 
 def create_organisation(session: Session, slug: str, name: str | None = None) -> Organisation:
     if not _SLUG.fullmatch(slug):
-        raise RosterError(f'"{slug}" is not a valid organisation slug: use lowercase letters, '
-                          "digits and dashes.")
+        raise RosterError(
+            f'"{slug}" is not a valid organisation slug: use lowercase letters, digits and dashes.'
+        )
     if session.scalar(select(Organisation).where(Organisation.slug == slug)):
         raise Conflict(f'The organisation "{slug}" already exists.')
     organisation = Organisation(slug=slug, name=name or slug)
@@ -45,8 +46,9 @@ def find_organisation(session: Session, slug: str | None) -> Organisation:
     if slug:
         found = session.scalar(select(Organisation).where(Organisation.slug == slug))
         if found is None:
-            raise NotFound(f'There is no organisation "{slug}": create it with '
-                           f"`roster orgs create {slug}`.")
+            raise NotFound(
+                f'There is no organisation "{slug}": create it with `roster orgs create {slug}`.'
+            )
         return found
     organisations = session.scalars(select(Organisation).limit(2)).all()
     if len(organisations) != 1:
@@ -79,8 +81,13 @@ def add_tags(session: Session, organisation: Organisation, names: list[str]) -> 
     return added
 
 
-def add_attribute(session: Session, organisation: Organisation, name: str, type_: str,
-                  choices: list[str] | None = None) -> AttributeDefinition:
+def add_attribute(
+    session: Session,
+    organisation: Organisation,
+    name: str,
+    type_: str,
+    choices: list[str] | None = None,
+) -> AttributeDefinition:
     name = name.strip()
     if type_ not in ATTRIBUTE_TYPES:
         raise RosterError(f'"{type_}" is not an attribute type: use {", ".join(ATTRIBUTE_TYPES)}.')
@@ -89,10 +96,15 @@ def add_attribute(session: Session, organisation: Organisation, name: str, type_
     cleaned = [c.strip() for c in choices or [] if c.strip()]
     if type_ == "choice" and not cleaned:
         raise RosterError("A choice attribute needs its choices: --choices A,B,C.")
-    definition = AttributeDefinition(organisation_id=organisation.id, name=name, type=type_,
-                                     choices=cleaned if type_ == "choice" else [])
-    _insert_unique(session, definition,
-                   f'The attribute "{name}" already exists in {organisation.slug}.')
+    definition = AttributeDefinition(
+        organisation_id=organisation.id,
+        name=name,
+        type=type_,
+        choices=cleaned if type_ == "choice" else [],
+    )
+    _insert_unique(
+        session, definition, f'The attribute "{name}" already exists in {organisation.slug}.'
+    )
     return definition
 
 
@@ -112,18 +124,30 @@ def organisation_of_sheet(session: Session, spreadsheet_id: str, email: str) -> 
     """The organisation that linked the sheet, if the caller is one of its members."""
     organisation = linked_organisation(session, spreadsheet_id)
     if organisation is None:
-        raise NotFound("This spreadsheet is not linked to a Roster organisation: ask an admin "
-                       "to run `roster sheets link` for it.")
-    require_member(session, organisation.id, email,
-                   f"{email} is not a member of the organisation that owns this sheet: "
-                   "ask its admin to add you.")
+        raise NotFound(
+            "This spreadsheet is not linked to a Roster organisation: ask an admin "
+            "to run `roster sheets link` for it."
+        )
+    require_member(
+        session,
+        organisation.id,
+        email,
+        f"{email} is not a member of the organisation that owns this sheet: "
+        "ask its admin to add you.",
+    )
     return organisation
 
 
 def require_member(session: Session, organisation_id: int, email: str, refusal: str) -> None:
     """Raise Forbidden with `refusal` unless the email belongs to a member."""
-    if session.scalar(select(Member.id).where(Member.organisation_id == organisation_id,
-                                              Member.email == email.lower())) is None:
+    if (
+        session.scalar(
+            select(Member.id).where(
+                Member.organisation_id == organisation_id, Member.email == email.lower()
+            )
+        )
+        is None
+    ):
         raise Forbidden(refusal)
 
 
@@ -135,14 +159,18 @@ def linked_organisation(session: Session, spreadsheet_id: str) -> Organisation |
 
 def organisation_of_member(session: Session, email: str, slug: str | None) -> Organisation:
     """The organisation a member works in: the one named, or their only one."""
-    query = (select(Organisation).join(Member, Member.organisation_id == Organisation.id)
-             .where(Member.email == email.lower()))
+    query = (
+        select(Organisation)
+        .join(Member, Member.organisation_id == Organisation.id)
+        .where(Member.email == email.lower())
+    )
     if slug:
         query = query.where(Organisation.slug == slug)
     found = session.scalars(query.limit(2)).all()
     if not found:
-        raise Forbidden(f"{email} is not a member of {slug or 'any organisation'}: ask an admin "
-                        "to add you.")
+        raise Forbidden(
+            f"{email} is not a member of {slug or 'any organisation'}: ask an admin to add you."
+        )
     if len(found) > 1:
         raise RosterError("You are a member of several organisations: choose one.")
     return found[0]
@@ -155,12 +183,14 @@ def snapshot(session: Session, organisation: Organisation) -> OrgSnapshot:
     attributes = {
         a.name: domain.AttributeDefinition(a.name, a.type, tuple(a.choices or ()))
         for a in session.scalars(
-            select(AttributeDefinition).where(AttributeDefinition.organisation_id == org_id))
+            select(AttributeDefinition).where(AttributeDefinition.organisation_id == org_id)
+        )
     }
     emails: set[str] = set()
     external_ids: dict[str, str] = {}
-    rows = session.execute(select(Client.email, Client.external_id)
-                           .where(Client.organisation_id == org_id))
+    rows = session.execute(
+        select(Client.email, Client.external_id).where(Client.organisation_id == org_id)
+    )
     for email, external_id in rows:
         emails.add(email)
         if external_id:

@@ -1,17 +1,17 @@
 """Roster's exception hierarchy; every message is written for the person who must act on it.
 
-    RosterError
-    ├── SourceError            the roster could not be read (file, encoding, sheet access)
-    │   └── SheetsUnavailable  the Sheets API kept failing after retries
-    ├── BadBody                a request body that is not the JSON object the API takes
-    ├── SheetTooLarge          beyond SPEC §9's limits
-    ├── NotFound               an organisation, sheet or import that does not exist
-    ├── Conflict               a name already taken; ImportRunning (imports.runs): another
-    │                          import of the sheet is running
-    ├── ImportBlocked          (imports.runs) errors in the roster stop the import, 422
-    ├── SignInUnavailable      (auth) Google's certificates cannot be fetched, 503
-    ├── TasksUnavailable       (imports.cloud_tasks) the queue does not answer, 503
-    └── Unauthorized / Forbidden   who is calling, and may they
+RosterError
+├── SourceError            the roster could not be read (file, encoding, sheet access)
+│   └── SheetsUnavailable  the Sheets API kept failing after retries
+├── BadBody                a request body that is not the JSON object the API takes
+├── SheetTooLarge          beyond SPEC §9's limits
+├── NotFound               an organisation, sheet or import that does not exist
+├── Conflict               a name already taken; ImportRunning (imports.runs): another
+│                          import of the sheet is running
+├── ImportBlocked          (imports.runs) errors in the roster stop the import, 422
+├── SignInUnavailable      (auth) Google's certificates cannot be fetched, 503
+├── TasksUnavailable       (imports.cloud_tasks) the queue does not answer, 503
+└── Unauthorized / Forbidden   who is calling, and may they
 """
 
 from __future__ import annotations

@@ -14,8 +14,9 @@ from .roster.organisation import OrgSnapshot
 class ValueWriter(Protocol):
     def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid: ...
 
-    def write_values(self, spreadsheet_id: str, sheet_id: int,
-                     values: dict[tuple[int, int], str]) -> int: ...
+    def write_values(
+        self, spreadsheet_id: str, sheet_id: int, values: dict[tuple[int, int], str]
+    ) -> int: ...
 
 
 def suggested_values(grid: Grid, org: OrgSnapshot) -> dict[tuple[int, int], tuple[str | None, str]]:
@@ -29,26 +30,31 @@ def suggested_values(grid: Grid, org: OrgSnapshot) -> dict[tuple[int, int], tupl
         fields[cell] = issue.field
         if issue.fix is not None:
             fixes.setdefault(cell, set()).add(issue.fix)
-    return {cell: (fields[cell], values.pop()) for cell, values in fixes.items()
-            if len(values) == 1}
+    return {
+        cell: (fields[cell], values.pop()) for cell, values in fixes.items() if len(values) == 1
+    }
 
 
-def apply_fixes(sheets: ValueWriter, spreadsheet_id: str, worksheet: str | int | None,
-                org: OrgSnapshot) -> dict[str, Any]:
+def apply_fixes(
+    sheets: ValueWriter, spreadsheet_id: str, worksheet: str | int | None, org: OrgSnapshot
+) -> dict[str, Any]:
     """Read, fix in one write, and say what changed and what is left."""
     grid = sheets.read(spreadsheet_id, worksheet)
     changes = suggested_values(grid, org)
     if changes:
         assert grid.sheet_id is not None
-        sheets.write_values(spreadsheet_id, grid.sheet_id,
-                            {cell: value for cell, (_, value) in changes.items()})
+        sheets.write_values(
+            spreadsheet_id, grid.sheet_id, {cell: value for cell, (_, value) in changes.items()}
+        )
         for (row, column), (_, value) in changes.items():
             while len(grid.rows[row]) <= column:
                 grid.rows[row].append("")
             grid.rows[row][column] = value
     left = validate_grid(grid, org)
     return {
-        "changed": [{"cell": a1(r + 1, c + 1), "field": f, "value": v}
-                    for (r, c), (f, v) in sorted(changes.items())],
+        "changed": [
+            {"cell": a1(r + 1, c + 1), "field": f, "value": v}
+            for (r, c), (f, v) in sorted(changes.items())
+        ],
         "summary": left.summary,
     }

@@ -15,8 +15,12 @@ class JsonLines(logging.Formatter):
     """The structured shape Cloud Logging parses from stdout."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"severity": record.levelname, "message": record.getMessage(),
-                 "logger": record.name, "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z")}
+        entry = {
+            "severity": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+        }
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
@@ -40,7 +44,10 @@ def configure(json_lines: bool) -> None:
     if any(isinstance(h, _Console) for h in root.handlers):
         return
     handler = _Console(to_stdout=json_lines)
-    handler.setFormatter(JsonLines() if json_lines else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(
+        JsonLines()
+        if json_lines
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    )
     root.addHandler(handler)
     root.setLevel(logging.INFO)

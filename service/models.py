@@ -123,8 +123,7 @@ class ImportRun(Base):
 
     __tablename__ = "import_runs"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True,
-                                    default=lambda: str(uuid.uuid4()))
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     source: Mapped[str] = mapped_column(String(500))  # spreadsheet id or file path
     worksheet_id: Mapped[int | None] = mapped_column(Integer)
@@ -154,8 +153,9 @@ class ImportRowResult(Base):
     __table_args__ = (UniqueConstraint("import_run_id", "email"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    import_run_id: Mapped[str] = mapped_column(ForeignKey("import_runs.id", ondelete="CASCADE"),
-                                               index=True)
+    import_run_id: Mapped[str] = mapped_column(
+        ForeignKey("import_runs.id", ondelete="CASCADE"), index=True
+    )
     row: Mapped[int] = mapped_column()
     email: Mapped[str] = mapped_column(String(254))
     outcome: Mapped[str] = mapped_column(String(8))  # created | updated | skipped | failed

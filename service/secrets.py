@@ -25,9 +25,11 @@ def read_secret(name: str, base_url: str = SECRET_MANAGER_URL) -> str:
     with session:
         response = session.get(f"{base_url}{name}:access", timeout=10)
     if not response.ok:
-        raise RuntimeError(f"The secret {name} could not be read (HTTP {response.status_code}): "
-                           "check its name and grant the app's service account "
-                           "roles/secretmanager.secretAccessor on it.")
+        raise RuntimeError(
+            f"The secret {name} could not be read (HTTP {response.status_code}): "
+            "check its name and grant the app's service account "
+            "roles/secretmanager.secretAccessor on it."
+        )
     return base64.b64decode(response.json()["payload"]["data"]).decode("utf-8")
 
 

@@ -18,8 +18,9 @@ class NoteWriter(Protocol):
 
     def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid: ...
 
-    def write_notes(self, spreadsheet_id: str, sheet_id: int,
-                    notes: dict[tuple[int, int], str]) -> int: ...
+    def write_notes(
+        self, spreadsheet_id: str, sheet_id: int, notes: dict[tuple[int, int], str]
+    ) -> int: ...
 
 
 @dataclass
@@ -36,13 +37,17 @@ class SheetValidation:
     def to_dict(self) -> dict[str, Any]:
         result = self.validation.to_dict()
         if self.in_sheet:
-            result["notes"] = {"written": self.notes_written, "cleared": self.notes_cleared,
-                               "kept_personal": len({i.cell for i in self.hidden})}
+            result["notes"] = {
+                "written": self.notes_written,
+                "cleared": self.notes_cleared,
+                "kept_personal": len({i.cell for i in self.hidden}),
+            }
         return result
 
 
-def validate_source(sheets: NoteWriter, source: str, worksheet: str | int | None,
-                    org: OrgSnapshot) -> SheetValidation:
+def validate_source(
+    sheets: NoteWriter, source: str, worksheet: str | int | None, org: OrgSnapshot
+) -> SheetValidation:
     """A .csv/.xlsx file is read and checked; a spreadsheet also gets its notes written."""
     if locate.is_file(source):
         grid = workbook.read_file(source, worksheet)
@@ -50,8 +55,9 @@ def validate_source(sheets: NoteWriter, source: str, worksheet: str | int | None
     return validate_sheet(sheets, source, worksheet, org)
 
 
-def validate_sheet(sheets: NoteWriter, spreadsheet_id: str, worksheet: str | int | None,
-                   org: OrgSnapshot) -> SheetValidation:
+def validate_sheet(
+    sheets: NoteWriter, spreadsheet_id: str, worksheet: str | int | None, org: OrgSnapshot
+) -> SheetValidation:
     """Read the sheet once, validate it, and write every note change in one request."""
     grid = sheets.read(spreadsheet_id, worksheet)
     validation = validate_grid(grid, org)

@@ -43,8 +43,10 @@ class Roster:
     def sheets(self) -> GoogleSheets:
         from .sources.google_sheets import GoogleSheets
 
-        return GoogleSheets(emulator_host=self.settings.sheets_emulator_host,
-                            credentials_file=self.settings.google_credentials)
+        return GoogleSheets(
+            emulator_host=self.settings.sheets_emulator_host,
+            credentials_file=self.settings.google_credentials,
+        )
 
     @cached_property
     def hashing(self) -> PasswordHashing:

@@ -37,13 +37,16 @@ def database_url(tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def settings(database_url, tmp_path) -> Settings:
-    return Settings.from_env({
-        "ROSTER_DATABASE_URL": database_url,
-        "ROSTER_AUTH": "dev",
-        "ROSTER_ARGON2_PROFILE": "test",
-        "ROSTER_HASH_WORKERS": "1",
-        "ROSTER_IMPORT_CHUNK_SIZE": "50",
-    }, instance_path=str(tmp_path))
+    return Settings.from_env(
+        {
+            "ROSTER_DATABASE_URL": database_url,
+            "ROSTER_AUTH": "dev",
+            "ROSTER_ARGON2_PROFILE": "test",
+            "ROSTER_HASH_WORKERS": "1",
+            "ROSTER_IMPORT_CHUNK_SIZE": "50",
+        },
+        instance_path=str(tmp_path),
+    )
 
 
 @pytest.fixture
@@ -58,8 +61,11 @@ def cli_env(settings) -> dict[str, str | None]:
     """The environment a user's shell would give `roster`."""
     # None removes a variable the developer's own shell may have set
     return {
-        "SHEETS_EMULATOR_HOST": None, "ROSTER_TASKS": None, "ROSTER_AUTH": None,
-        "ROSTER_DATABASE_PASSWORD_SECRET": None, "GOOGLE_APPLICATION_CREDENTIALS": None,
+        "SHEETS_EMULATOR_HOST": None,
+        "ROSTER_TASKS": None,
+        "ROSTER_AUTH": None,
+        "ROSTER_DATABASE_PASSWORD_SECRET": None,
+        "GOOGLE_APPLICATION_CREDENTIALS": None,
         "ROSTER_DATABASE_URL": settings.database_url,
         "ROSTER_ARGON2_PROFILE": "test",
         "ROSTER_HASH_WORKERS": "1",

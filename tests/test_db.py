@@ -11,14 +11,18 @@ from sqlalchemy import func, select
 from service.models import Organisation
 from service.wiring import Roster
 
-START = "from service.config import Settings; from service.wiring import Roster; " \
-        "Roster(Settings.from_env()).close()"
+START = (
+    "from service.config import Settings; from service.wiring import Roster; "
+    "Roster(Settings.from_env()).close()"
+)
 
 
 def test_four_processes_starting_on_a_fresh_database_all_come_up(settings):
     env = {**os.environ, "ROSTER_DATABASE_URL": settings.database_url}
-    starting = [subprocess.Popen([sys.executable, "-c", START], env=env,
-                                 stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    starting = [
+        subprocess.Popen([sys.executable, "-c", START], env=env, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
     outcomes = [(p.communicate()[1], p.returncode) for p in starting]
     failures = [err for err, code in outcomes if code != 0]
     assert failures == []

@@ -9,8 +9,9 @@ from service.logs import JsonLines
 
 
 def test_a_log_line_is_json_with_the_severity_cloud_logging_reads():
-    record = logging.LogRecord("roster.api", logging.WARNING, __file__, 1,
-                               "validated sheet=%s rows=%d", ("abc", 3), None)
+    record = logging.LogRecord(
+        "roster.api", logging.WARNING, __file__, 1, "validated sheet=%s rows=%d", ("abc", 3), None
+    )
     entry = json.loads(JsonLines().format(record))
     assert entry["severity"] == "WARNING"
     assert entry["message"] == "validated sheet=abc rows=3"

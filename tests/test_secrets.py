@@ -27,8 +27,9 @@ def secret_manager():
                 self.send_response(404)
                 self.end_headers()
                 return
-            body = json.dumps({"name": NAME, "payload": {
-                "data": base64.b64encode(b"s3cret/p@ss").decode()}}).encode()
+            body = json.dumps(
+                {"name": NAME, "payload": {"data": base64.b64encode(b"s3cret/p@ss").decode()}}
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
@@ -46,9 +47,13 @@ def secret_manager():
 
 def test_the_password_is_read_once_and_put_into_the_url(secret_manager):
     base, asked = secret_manager
-    settings = Settings.from_env({
-        "ROSTER_DATABASE_URL": "postgresql+psycopg://roster@/roster?host=/cloudsql/p:r:i",
-        "ROSTER_DATABASE_PASSWORD_SECRET": NAME, "ROSTER_SECRET_MANAGER_URL": base})
+    settings = Settings.from_env(
+        {
+            "ROSTER_DATABASE_URL": "postgresql+psycopg://roster@/roster?host=/cloudsql/p:r:i",
+            "ROSTER_DATABASE_PASSWORD_SECRET": NAME,
+            "ROSTER_SECRET_MANAGER_URL": base,
+        }
+    )
     url = database_url(settings)
     assert url == "postgresql+psycopg://roster:s3cret%2Fp%40ss@/roster?host=%2Fcloudsql%2Fp%3Ar%3Ai"
     assert asked == [f"/v1/{NAME}:access"]
@@ -56,13 +61,19 @@ def test_the_password_is_read_once_and_put_into_the_url(secret_manager):
 
 def test_a_missing_secret_stops_the_start_with_what_to_do(secret_manager):
     base, _ = secret_manager
-    settings = Settings.from_env({"ROSTER_DATABASE_URL": "postgresql://roster@/roster",
-                                  "ROSTER_DATABASE_PASSWORD_SECRET": "projects/p/secrets/nope",
-                                  "ROSTER_SECRET_MANAGER_URL": base})
+    settings = Settings.from_env(
+        {
+            "ROSTER_DATABASE_URL": "postgresql://roster@/roster",
+            "ROSTER_DATABASE_PASSWORD_SECRET": "projects/p/secrets/nope",
+            "ROSTER_SECRET_MANAGER_URL": base,
+        }
+    )
     with pytest.raises(RuntimeError, match="secretAccessor"):
         database_url(settings)
 
 
 def test_without_a_secret_the_url_is_used_as_given():
-    assert database_url(Settings.from_env({"ROSTER_DATABASE_URL": "sqlite:///x.db"})) == \
-        "sqlite:///x.db"
+    assert (
+        database_url(Settings.from_env({"ROSTER_DATABASE_URL": "sqlite:///x.db"}))
+        == "sqlite:///x.db"
+    )

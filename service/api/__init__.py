@@ -46,8 +46,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def bad_body(error: ValidationError) -> Response:
-        return problem_response(422, "The request body is not valid",
-                                f"Fix the request body: {_flatten(error.messages)}")
+        return problem_response(
+            422,
+            "The request body is not valid",
+            f"Fix the request body: {_flatten(error.messages)}",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
@@ -61,8 +64,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
         log.exception("unexpected error")
-        return problem_response(500, "Internal error", "Something went wrong on Roster's side; "
-                                "it has been logged. Try again, or tell your admin.")
+        return problem_response(
+            500,
+            "Internal error",
+            "Something went wrong on Roster's side; "
+            "it has been logged. Try again, or tell your admin.",
+        )
 
 
 def _flatten(messages: object) -> str:

@@ -13,10 +13,16 @@ _PROBLEM = {"application/problem+json": {"schema": "Problem"}}
 
 
 def _problems(*codes: int) -> dict[str, Any]:
-    reasons = {401: "No valid Google ID token", 403: "Not a member of the sheet's organisation",
-               404: "Unknown sheet or import", 409: "An import of this sheet is running",
-               413: "Body or sheet too large", 422: "Invalid body, or errors block the import",
-               503: "Google Sheets or sign-in unavailable", 500: "Unexpected error"}
+    reasons = {
+        401: "No valid Google ID token",
+        403: "Not a member of the sheet's organisation",
+        404: "Unknown sheet or import",
+        409: "An import of this sheet is running",
+        413: "Body or sheet too large",
+        422: "Invalid body, or errors block the import",
+        503: "Google Sheets or sign-in unavailable",
+        500: "Unexpected error",
+    }
     return {str(c): {"description": reasons[c], "content": _PROBLEM} for c in codes}
 
 
@@ -25,45 +31,109 @@ def _json(schema: str) -> dict[str, Any]:
 
 
 def build_spec() -> dict[str, Any]:
-    spec = APISpec(title="Roster API", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()],
-                   info={"description": "Validate and import a client roster kept in a "
-                                        "Google Sheet."})
-    for name in ("ValidateBody", "ImportBody", "FixBody", "ValidationResult", "PlanResult",
-                 "ImportResult", "FixResult", "Problem"):
+    spec = APISpec(
+        title="Roster API",
+        version="1.0.0",
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "Validate and import a client roster kept in a Google Sheet."},
+    )
+    for name in (
+        "ValidateBody",
+        "ImportBody",
+        "FixBody",
+        "ValidationResult",
+        "PlanResult",
+        "ImportResult",
+        "FixResult",
+        "Problem",
+    ):
         spec.components.schema(name, schema=getattr(schemas, name))
-    spec.components.security_scheme("idToken", {"type": "http", "scheme": "bearer",
-                                                "bearerFormat": "Google ID token"})
-    sheet = {"name": "spreadsheet_id", "in": "path", "required": True,
-             "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{20,200}$"}}
+    spec.components.security_scheme(
+        "idToken", {"type": "http", "scheme": "bearer", "bearerFormat": "Google ID token"}
+    )
+    sheet = {
+        "name": "spreadsheet_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{20,200}$"},
+    }
     common = _problems(401, 403, 404, 413, 422, 500, 503)
-    spec.path(path="/api/v1/sheets/{spreadsheet_id}/validate", operations={"post": {
-        "summary": "Validate a worksheet and write notes into its cells",
-        "parameters": [sheet], "security": [{"idToken": []}],
-        "requestBody": {"required": False, "content": _json("ValidateBody")},
-        "responses": {"200": {"description": "Summary and issues", "content": _json(
-            "ValidationResult")}, **common}}})
-    spec.path(path="/api/v1/sheets/{spreadsheet_id}/imports", operations={"post": {
-        "summary": "Import the worksheet's valid rows (or preview with dry_run)",
-        "parameters": [sheet], "security": [{"idToken": []}],
-        "requestBody": {"required": False, "content": _json("ImportBody")},
-        "responses": {"200": {"description": "Dry-run plan", "content": _json("PlanResult")},
-                      "202": {"description": "Import started", "content": _json("ImportResult"),
-                              "headers": {"Location": {"schema": {"type": "string"}}}},
-                      **common, **_problems(409)}}})
-    spec.path(path="/api/v1/imports/{import_id}", operations={"get": {
-        "summary": "Progress and result of an import",
-        "parameters": [{"name": "import_id", "in": "path", "required": True,
-                        "schema": {"type": "string"}}],
-        "security": [{"idToken": []}],
-        "responses": {"200": {"description": "The import", "content": _json("ImportResult")},
-                      **_problems(401, 403, 404, 500, 503)}}})
-    spec.path(path="/api/v1/sheets/{spreadsheet_id}/fix", operations={"post": {
-        "summary": "Apply every unambiguous suggested fix",
-        "parameters": [sheet], "security": [{"idToken": []}],
-        "requestBody": {"required": False, "content": _json("FixBody")},
-        "responses": {"200": {"description": "What changed", "content": _json("FixResult")},
-                      **common}}})
+    spec.path(
+        path="/api/v1/sheets/{spreadsheet_id}/validate",
+        operations={
+            "post": {
+                "summary": "Validate a worksheet and write notes into its cells",
+                "parameters": [sheet],
+                "security": [{"idToken": []}],
+                "requestBody": {"required": False, "content": _json("ValidateBody")},
+                "responses": {
+                    "200": {
+                        "description": "Summary and issues",
+                        "content": _json("ValidationResult"),
+                    },
+                    **common,
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/api/v1/sheets/{spreadsheet_id}/imports",
+        operations={
+            "post": {
+                "summary": "Import the worksheet's valid rows (or preview with dry_run)",
+                "parameters": [sheet],
+                "security": [{"idToken": []}],
+                "requestBody": {"required": False, "content": _json("ImportBody")},
+                "responses": {
+                    "200": {"description": "Dry-run plan", "content": _json("PlanResult")},
+                    "202": {
+                        "description": "Import started",
+                        "content": _json("ImportResult"),
+                        "headers": {"Location": {"schema": {"type": "string"}}},
+                    },
+                    **common,
+                    **_problems(409),
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/api/v1/imports/{import_id}",
+        operations={
+            "get": {
+                "summary": "Progress and result of an import",
+                "parameters": [
+                    {
+                        "name": "import_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "security": [{"idToken": []}],
+                "responses": {
+                    "200": {"description": "The import", "content": _json("ImportResult")},
+                    **_problems(401, 403, 404, 500, 503),
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/api/v1/sheets/{spreadsheet_id}/fix",
+        operations={
+            "post": {
+                "summary": "Apply every unambiguous suggested fix",
+                "parameters": [sheet],
+                "security": [{"idToken": []}],
+                "requestBody": {"required": False, "content": _json("FixBody")},
+                "responses": {
+                    "200": {"description": "What changed", "content": _json("FixResult")},
+                    **common,
+                },
+            }
+        },
+    )
     return spec.to_dict()
 
 

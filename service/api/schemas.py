@@ -27,8 +27,9 @@ class ValidateBody(WorksheetBody):
 
 
 class ImportBody(WorksheetBody):
-    mode = fields.String(load_default="all_or_nothing",
-                         validate=validate.OneOf(["all_or_nothing", "skip_invalid"]))
+    mode = fields.String(
+        load_default="all_or_nothing", validate=validate.OneOf(["all_or_nothing", "skip_invalid"])
+    )
     update_existing = fields.Boolean(load_default=False)
     dry_run = fields.Boolean(load_default=False)
 

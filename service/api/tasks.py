@@ -61,16 +61,19 @@ class EmulatorQueue:
 
     def __init__(self, queue: str) -> None:
         if on_app_engine():
-            raise RuntimeError("CLOUD_TASKS_EMULATOR_HOST is for local use only: it makes the "
-                               "import handler trust unsigned requests, so it will not run on "
-                               "App Engine. Unset it there.")
+            raise RuntimeError(
+                "CLOUD_TASKS_EMULATOR_HOST is for local use only: it makes the "
+                "import handler trust unsigned requests, so it will not run on "
+                "App Engine. Unset it there."
+            )
         self._queue = _short_name(queue)
 
     def check(self, headers: Headers) -> None:
         """Unauthorized unless the emulator's queue-name header names our queue."""
         if _short_name(headers.get("X-CloudTasks-QueueName", "")) != self._queue:
-            raise Unauthorized("Only the Cloud Tasks emulator's import queue may call this "
-                               "handler.")
+            raise Unauthorized(
+                "Only the Cloud Tasks emulator's import queue may call this handler."
+            )
 
 
 def make_queue_gate(settings: Settings) -> QueueGate | None:
@@ -83,8 +86,10 @@ def make_queue_gate(settings: Settings) -> QueueGate | None:
     if settings.tasks_emulator_host:
         return EmulatorQueue(queue)
     if not settings.tasks_service_account:
-        raise RuntimeError("With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_SERVICE_ACCOUNT to the "
-                           "service account whose OIDC token the queue attaches to each task.")
+        raise RuntimeError(
+            "With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_SERVICE_ACCOUNT to the "
+            "service account whose OIDC token the queue attaches to each task."
+        )
     return QueueToken(target, settings.tasks_service_account, settings.id_token_certs_url)
 
 
@@ -104,8 +109,9 @@ def work_import(import_id: str) -> Any:
     gate.check(request.headers)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or payload.get("import_id") != import_id:
-        raise RosterError("The task's body must be {\"import_id\": …} naming the import of its "
-                          "address.")
+        raise RosterError(
+            'The task\'s body must be {"import_id": …} naming the import of its address.'
+        )
     roster: Roster = current_app.extensions["roster"]
     task = request.headers.get("X-CloudTasks-TaskName", "?")
     try:
@@ -115,8 +121,14 @@ def work_import(import_id: str) -> Any:
         return {"import": None, "detail": f"There is no import {import_id}."}, 200
     budget = float(current_app.config.get("ROSTER_TASKS_BUDGET_SECONDS", BUDGET_SECONDS))
     run = jobs.work(roster, import_id, budget_seconds=budget)
-    log.info("task %s: import %s %s, %d of %d rows", task, import_id, run.status, run.processed,
-             run.total)
+    log.info(
+        "task %s: import %s %s, %d of %d rows",
+        task,
+        import_id,
+        run.status,
+        run.processed,
+        run.total,
+    )
     if run.status == "running" and run.lease is not None:
         return _busy(run)
     if run.status == "running":
@@ -128,8 +140,11 @@ def _busy(run: ImportRun) -> Response:
     """Another worker holds the run: a duplicate delivery, or a worker that died too recently to
     be taken over (ROSTER_IMPORT_STALE_SECONDS). The queue retries this task; by then the run is
     finished, handed on, or free to take over."""
-    response = problem_response(503, "The import is being worked on",
-                                f"Another worker is processing import {run.id}; retry later.")
+    response = problem_response(
+        503,
+        "The import is being worked on",
+        f"Another worker is processing import {run.id}; retry later.",
+    )
     response.headers["Retry-After"] = str(RETRY_BUSY_SECONDS)
     return response
 

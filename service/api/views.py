@@ -41,7 +41,7 @@ def body(schema: Any) -> dict[str, Any]:
         return schema.load({})
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise BadBody("The request body must be a JSON object, such as {\"worksheet_id\": 0}.")
+        raise BadBody('The request body must be a JSON object, such as {"worksheet_id": 0}.')
     return schema.load(data)
 
 
@@ -69,8 +69,12 @@ def validate(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
     data = body(ValidateBody())
     snapshot = sheet_snapshot(spreadsheet_id, who)
     checked = validate_sheet(roster().sheets, spreadsheet_id, worksheet_of(data), snapshot)
-    log.info("validated sheet=%s rows=%d errors=%d", spreadsheet_id,
-             checked.validation.rows, checked.validation.summary["errors"])
+    log.info(
+        "validated sheet=%s rows=%d errors=%d",
+        spreadsheet_id,
+        checked.validation.rows,
+        checked.validation.summary["errors"],
+    )
     return checked.to_dict(), 200
 
 
@@ -79,10 +83,16 @@ def start_import(spreadsheet_id: str) -> Any:
     who = caller()
     data = body(ImportBody())
     organisation = sheet_organisation(spreadsheet_id, who)
-    started = jobs.start_import(roster(), organisation.id, spreadsheet_id, worksheet_of(data),
-                                who.email, mode=data["mode"],
-                                update_existing=data["update_existing"],
-                                dry_run=data["dry_run"])
+    started = jobs.start_import(
+        roster(),
+        organisation.id,
+        spreadsheet_id,
+        worksheet_of(data),
+        who.email,
+        mode=data["mode"],
+        update_existing=data["update_existing"],
+        dry_run=data["dry_run"],
+    )
     if started.run is None:
         return {"plan": started.plan}, 200
     dispatch(roster(), started.run.id, started.validation)
@@ -112,8 +122,12 @@ def import_status(import_id: str) -> tuple[dict[str, Any], int]:
     who = caller()
     run = get_run(roster().db, import_id)
     with roster().db.session() as session:
-        directory.require_member(session, run.organisation_id, who.email, "You are not a member "
-                                 "of the organisation this import belongs to.")
+        directory.require_member(
+            session,
+            run.organisation_id,
+            who.email,
+            "You are not a member of the organisation this import belongs to.",
+        )
     return {"import": run_to_dict(run)}, 200
 
 

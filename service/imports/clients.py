@@ -20,35 +20,58 @@ def _dialect_insert(session: Session) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def insert_clients(session: Session, run: ImportRun, clients: list[ClientRow],
-                    hashes: dict[str, str], tag_ids: dict[str, int]) -> set[str]:
+def insert_clients(
+    session: Session,
+    run: ImportRun,
+    clients: list[ClientRow],
+    hashes: dict[str, str],
+    tag_ids: dict[str, int],
+) -> set[str]:
     """Insert new clients; a row whose email or external id exists is left out, not failed."""
     if not clients:
         return set()
     now = utcnow()
-    values = [{
-        "organisation_id": run.organisation_id, "email": c.email_address,
-        "first_name": c.first_name, "last_name": c.last_name, "birthdate": c.birthdate,
-        "gender": c.gender, "external_id": c.external_id,
-        "attributes": _json_attributes(c.attributes), "password_hash": hashes[c.email_address],
-        "must_change_password": True, "import_run_id": run.id, "created_at": now,
-        "updated_at": now,
-    } for c in clients]
-    statement = (_dialect_insert(session)(Client).values(values).on_conflict_do_nothing()
-                 .returning(Client.id, Client.email))
+    values = [
+        {
+            "organisation_id": run.organisation_id,
+            "email": c.email_address,
+            "first_name": c.first_name,
+            "last_name": c.last_name,
+            "birthdate": c.birthdate,
+            "gender": c.gender,
+            "external_id": c.external_id,
+            "attributes": _json_attributes(c.attributes),
+            "password_hash": hashes[c.email_address],
+            "must_change_password": True,
+            "import_run_id": run.id,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for c in clients
+    ]
+    statement = (
+        _dialect_insert(session)(Client)
+        .values(values)
+        .on_conflict_do_nothing()
+        .returning(Client.id, Client.email)
+    )
     inserted = {email: client_id for client_id, email in session.execute(statement)}
     by_email = {c.email_address: c for c in clients}
     _add_tags(session, [(inserted[e], by_email[e].tags) for e in inserted], tag_ids)
     return set(inserted)
 
 
-def update_clients(session: Session, organisation_id: int, clients: list[ClientRow],
-                    tag_ids: dict[str, int]) -> set[str]:
+def update_clients(
+    session: Session, organisation_id: int, clients: list[ClientRow], tag_ids: dict[str, int]
+) -> set[str]:
     """Update profile fields of existing clients; never their password."""
     updated = set()
     for c in clients:
-        client = session.scalar(select(Client).where(
-            Client.organisation_id == organisation_id, Client.email == c.email_address))
+        client = session.scalar(
+            select(Client).where(
+                Client.organisation_id == organisation_id, Client.email == c.email_address
+            )
+        )
         if client is None:
             continue
         client.first_name, client.last_name = c.first_name, c.last_name
@@ -64,10 +87,15 @@ def update_clients(session: Session, organisation_id: int, clients: list[ClientR
     return updated
 
 
-def _add_tags(session: Session, pairs: Iterable[tuple[int, tuple[str, ...]]],
-              tag_ids: dict[str, int]) -> None:
-    rows = [{"client_id": client_id, "tag_id": tag_ids[name]}
-            for client_id, names in pairs for name in names if name in tag_ids]
+def _add_tags(
+    session: Session, pairs: Iterable[tuple[int, tuple[str, ...]]], tag_ids: dict[str, int]
+) -> None:
+    rows = [
+        {"client_id": client_id, "tag_id": tag_ids[name]}
+        for client_id, names in pairs
+        for name in names
+        if name in tag_ids
+    ]
     if rows:
         session.execute(client_tags.insert(), rows)
 

@@ -46,16 +46,20 @@ def queue_and_target(settings: Settings) -> tuple[str, str]:
     """The queue's full name and the backend's base URL, or a RuntimeError saying what is wrong."""
     queue, target = settings.tasks_queue or "", (settings.tasks_target_url or "").rstrip("/")
     if not _QUEUE_NAME.fullmatch(queue):
-        raise RuntimeError("With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_QUEUE to the queue's "
-                           "full name, projects/PROJECT/locations/LOCATION/queues/QUEUE "
-                           f"(it is {queue or 'unset'}).")
+        raise RuntimeError(
+            "With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_QUEUE to the queue's "
+            "full name, projects/PROJECT/locations/LOCATION/queues/QUEUE "
+            f"(it is {queue or 'unset'})."
+        )
     # Plain http only for the emulator: App Engine answers it with a redirect, which Cloud Tasks
     # does not follow, and the queue's token must not travel in clear.
     schemes = ("https://", "http://") if settings.tasks_emulator_host else ("https://",)
     if not target.startswith(schemes):
-        raise RuntimeError("With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_TARGET_URL to the "
-                           "backend's https base URL, e.g. https://PROJECT.REGION.r.appspot.com "
-                           f"(it is {target or 'unset'}).")
+        raise RuntimeError(
+            "With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_TARGET_URL to the "
+            "backend's https base URL, e.g. https://PROJECT.REGION.r.appspot.com "
+            f"(it is {target or 'unset'})."
+        )
     return queue, target
 
 
@@ -83,7 +87,8 @@ def enqueue(settings: Settings, run_id: str, step: int | None = None) -> str:
             body=json.dumps({"import_id": run_id}).encode(),
             # Audience: the base URL, which the handler knows however the request was routed.
             oidc_token=tasks_v2.OidcToken(service_account_email=account, audience=target)
-            if account else None,
+            if account
+            else None,
         ),
         dispatch_deadline=duration_pb2.Duration(seconds=DISPATCH_DEADLINE_SECONDS),
     )
@@ -91,14 +96,17 @@ def enqueue(settings: Settings, run_id: str, step: int | None = None) -> str:
         task.name = f"{queue}/tasks/{task_id(run_id, step)}"
     try:
         created = _client(settings.tasks_emulator_host).create_task(
-            parent=queue, task=task, timeout=CREATE_TIMEOUT_SECONDS)
+            parent=queue, task=task, timeout=CREATE_TIMEOUT_SECONDS
+        )
     except google_exceptions.AlreadyExists:
         return task.name
     except google_exceptions.GoogleAPIError as error:
         log.warning("queueing import %s failed: %s", run_id, error)
-        raise TasksUnavailable("The import could not be queued: Cloud Tasks did not answer. "
-                               "What it did so far is kept; import the sheet again in a minute "
-                               "to resume it.") from None
+        raise TasksUnavailable(
+            "The import could not be queued: Cloud Tasks did not answer. "
+            "What it did so far is kept; import the sheet again in a minute "
+            "to resume it."
+        ) from None
     return created.name
 
 

@@ -50,9 +50,17 @@ def _read(roster: Roster, source: str, worksheet: str | int | None) -> Grid:
     return roster.sheets.read(source, worksheet)
 
 
-def start_import(roster: Roster, organisation_id: int, source: str,
-                 worksheet: str | int | None, started_by: str, *, mode: str = "all_or_nothing",
-                 update_existing: bool = False, dry_run: bool = False) -> Started:
+def start_import(
+    roster: Roster,
+    organisation_id: int,
+    source: str,
+    worksheet: str | int | None,
+    started_by: str,
+    *,
+    mode: str = "all_or_nothing",
+    update_existing: bool = False,
+    dry_run: bool = False,
+) -> Started:
     """Validate (writing notes to a sheet), then plan, then open a run unless it is a dry run."""
     checked = validate_source(roster.sheets, source, worksheet, _snapshot(roster, organisation_id))
     grid, validation = checked.grid, checked.validation
@@ -60,16 +68,25 @@ def start_import(roster: Roster, organisation_id: int, source: str,
     counts = plan.counts()
     if dry_run:
         return Started(counts, validation, blocked=plan.blocked_whole)
-    request = ImportRequest(source=source, worksheet_id=grid.sheet_id,
-                            worksheet_title=grid.title or None, started_by=started_by,
-                            mode=mode, update_existing=update_existing)
+    request = ImportRequest(
+        source=source,
+        worksheet_id=grid.sheet_id,
+        worksheet_title=grid.title or None,
+        started_by=started_by,
+        mode=mode,
+        update_existing=update_existing,
+    )
     run = open_run(roster.db, organisation_id, request, validation, _stale_after(roster))
     return Started(counts, validation, run)
 
 
-def work(roster: Roster, run_id: str, progress: Progress | None = None,
-         validation: Validation | None = None, budget_seconds: float | None = None
-         ) -> ImportRun:
+def work(
+    roster: Roster,
+    run_id: str,
+    progress: Progress | None = None,
+    validation: Validation | None = None,
+    budget_seconds: float | None = None,
+) -> ImportRun:
     """Process a run to its end (or resume it) and show the results in the sheet."""
     run = get_run(roster.db, run_id)
     worksheet = run.worksheet_id if run.worksheet_id is not None else run.worksheet_title
@@ -77,13 +94,22 @@ def work(roster: Roster, run_id: str, progress: Progress | None = None,
     def load() -> Validation:
         if validation is not None:
             return validation
-        return validate_grid(_read(roster, run.source, worksheet), _snapshot(
-            roster, run.organisation_id))
+        return validate_grid(
+            _read(roster, run.source, worksheet), _snapshot(roster, run.organisation_id)
+        )
 
     report = None if locate.is_file(run.source) else lambda ran: report_to_sheet(roster, ran)
-    return process_run(roster.db, run_id, load, roster.hashing,
-                       roster.settings.import_chunk_size, progress, budget_seconds,
-                       _stale_after(roster), report)
+    return process_run(
+        roster.db,
+        run_id,
+        load,
+        roster.hashing,
+        roster.settings.import_chunk_size,
+        progress,
+        budget_seconds,
+        _stale_after(roster),
+        report,
+    )
 
 
 OUTCOME_TEXT = {
@@ -108,13 +134,16 @@ def report_to_sheet(roster: Roster, run_id: str) -> str | None:
     except RosterError as error:
         return f"The clients are imported, but the results could not be shown in the sheet: {error}"
     if misplaced:
-        return (f"{misplaced} rows moved or changed during the import, or carry a person's note "
-                "on their email cell: their results are counted here but not noted in the sheet.")
+        return (
+            f"{misplaced} rows moved or changed during the import, or carry a person's note "
+            "on their email cell: their results are counted here but not noted in the sheet."
+        )
     return None
 
 
-def result_notes(grid: Grid, results: list[tuple[int, str, str]], run: ImportRun
-                 ) -> tuple[dict[tuple[int, int], str], int]:
+def result_notes(
+    grid: Grid, results: list[tuple[int, str, str]], run: ImportRun
+) -> tuple[dict[tuple[int, int], str], int]:
     """The notes that show each row's outcome; rows that moved are counted, not misplaced."""
     layout = read_header(grid.header, OrgSnapshot())
     column = next((c.index for c in layout.columns if c.field == "email_address"), None)

@@ -21,8 +21,12 @@ _hasher: PasswordHasher | None = None
 
 def make_hasher(profile: str) -> PasswordHasher:
     chosen = PROFILES[profile]
-    return PasswordHasher(time_cost=chosen["time_cost"], memory_cost=chosen["memory_cost"],
-                          parallelism=chosen["parallelism"], type=Type.ID)
+    return PasswordHasher(
+        time_cost=chosen["time_cost"],
+        memory_cost=chosen["memory_cost"],
+        parallelism=chosen["parallelism"],
+        type=Type.ID,
+    )
 
 
 def _init_worker(profile: str) -> None:
@@ -56,7 +60,7 @@ class PasswordHashing:
             _init_worker(self.profile)
             return _hash_slice(passwords)
         size = -(-len(passwords) // self.workers)
-        slices = [passwords[i:i + size] for i in range(0, len(passwords), size)]
+        slices = [passwords[i : i + size] for i in range(0, len(passwords), size)]
         return [h for part in self._executor().map(_hash_slice, slices) for h in part]
 
     def _executor(self) -> Executor:
@@ -67,8 +71,9 @@ class PasswordHashing:
         if self._pool is None:
             # forkserver: safe to start from a threaded web server
             context = multiprocessing.get_context("forkserver")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context,
-                                             initializer=_init_worker, initargs=(self.profile,))
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_init_worker, initargs=(self.profile,)
+            )
         return self._pool
 
     def close(self) -> None:

@@ -20,8 +20,12 @@ class ImportPlan:
     blocked_whole: bool = False  # errors stop the whole import
 
     def counts(self) -> dict[str, int]:
-        return {"create": len(self.create), "update": len(self.update), "skip": len(self.skip),
-                "blocked": len(self.blocked)}
+        return {
+            "create": len(self.create),
+            "update": len(self.update),
+            "skip": len(self.skip),
+            "blocked": len(self.blocked),
+        }
 
 
 def plan_import(validation: Validation, mode: str, update_existing: bool) -> ImportPlan:
@@ -30,8 +34,9 @@ def plan_import(validation: Validation, mode: str, update_existing: bool) -> Imp
         raise ValueError(mode)
     blocked = sorted(validation.blocked_rows)
     plan = ImportPlan(blocked=blocked)
-    plan.blocked_whole = bool(validation.sheet_errors) or (mode == "all_or_nothing" and bool(
-        blocked))
+    plan.blocked_whole = bool(validation.sheet_errors) or (
+        mode == "all_or_nothing" and bool(blocked)
+    )
     if plan.blocked_whole:
         return plan
     for client in validation.clients:

@@ -40,9 +40,11 @@ class ImportBlocked(RosterError):
 
     def __init__(self, validation: Validation) -> None:
         errors = validation.summary["errors"]
-        super().__init__(f"Nothing was imported: the roster has {errors} error"
-                         f"{'s' if errors != 1 else ''}. Fix the cells with Roster notes, or "
-                         "import with skip invalid rows.")
+        super().__init__(
+            f"Nothing was imported: the roster has {errors} error"
+            f"{'s' if errors != 1 else ''}. Fix the cells with Roster notes, or "
+            "import with skip invalid rows."
+        )
         self.validation = validation
 
     def problem_extra(self) -> dict[str, Any]:
@@ -59,13 +61,17 @@ class ImportRunning(Conflict):
     def __init__(self, run: ImportRun) -> None:
         self.started_by, self.started_at, self.import_id = run.started_by, run.started_at, run.id
         since = self.started_at.strftime("%Y-%m-%d %H:%M UTC")
-        super().__init__(f"{self.started_by} is already importing this sheet (since {since}). "
-                         "Wait for it to finish, then import again.")
+        super().__init__(
+            f"{self.started_by} is already importing this sheet (since {since}). "
+            "Wait for it to finish, then import again."
+        )
 
     def problem_extra(self) -> dict[str, Any]:
-        return {"started_by": self.started_by,
-                "started_at": self.started_at.replace(tzinfo=dt.UTC).isoformat(),
-                "import_id": self.import_id}
+        return {
+            "started_by": self.started_by,
+            "started_at": self.started_at.replace(tzinfo=dt.UTC).isoformat(),
+            "import_id": self.import_id,
+        }
 
 
 @dataclass(frozen=True)
@@ -92,16 +98,30 @@ def run_to_dict(run: ImportRun) -> dict[str, Any]:
         return value.replace(tzinfo=dt.UTC).isoformat() if value else None
 
     return {
-        "id": run.id, "status": run.status, "total": run.total, "processed": run.processed,
-        "created": run.created, "updated": run.updated, "skipped": run.skipped,
-        "failed_rows": run.failed_rows, "started_by": run.started_by,
-        "started_at": stamp(run.started_at), "finished_at": stamp(run.finished_at),
-        "mode": run.mode, "message": run.message, "invitations_sent": 0,
+        "id": run.id,
+        "status": run.status,
+        "total": run.total,
+        "processed": run.processed,
+        "created": run.created,
+        "updated": run.updated,
+        "skipped": run.skipped,
+        "failed_rows": run.failed_rows,
+        "started_by": run.started_by,
+        "started_at": stamp(run.started_at),
+        "finished_at": stamp(run.finished_at),
+        "mode": run.mode,
+        "message": run.message,
+        "invitations_sent": 0,
     }
 
 
-def open_run(db: Database, organisation_id: int, request: ImportRequest,
-             validation: Validation, stale_after: dt.timedelta = STALE_AFTER) -> ImportRun:
+def open_run(
+    db: Database,
+    organisation_id: int,
+    request: ImportRequest,
+    validation: Validation,
+    stale_after: dt.timedelta = STALE_AFTER,
+) -> ImportRun:
     """Record a new run, or take over a stale one; refuse when errors block or one is running.
 
     The unique `active_key` decides who gets the sheet. A run that finishes while we look is
@@ -116,12 +136,19 @@ def open_run(db: Database, organisation_id: int, request: ImportRequest,
             try:
                 with session.begin_nested():
                     run = ImportRun(
-                        organisation_id=organisation_id, source=request.source,
+                        organisation_id=organisation_id,
+                        source=request.source,
                         worksheet_id=request.worksheet_id,
-                        worksheet_title=request.worksheet_title, mode=request.mode,
-                        update_existing=request.update_existing, status="queued",
-                        active_key=key, total=validation.rows, processed=len(plan.blocked),
-                        failed_rows=len(plan.blocked), started_by=request.started_by)
+                        worksheet_title=request.worksheet_title,
+                        mode=request.mode,
+                        update_existing=request.update_existing,
+                        status="queued",
+                        active_key=key,
+                        total=validation.rows,
+                        processed=len(plan.blocked),
+                        failed_rows=len(plan.blocked),
+                        started_by=request.started_by,
+                    )
                     session.add(run)
                 return run
             except IntegrityError:
@@ -143,10 +170,16 @@ def _take_over(session: Session, run: ImportRun, request: ImportRequest, blocked
     taken = session.execute(
         update(ImportRun)
         .where(ImportRun.id == run.id, ImportRun.heartbeat_at == run.heartbeat_at)
-        .values(mode=request.mode, update_existing=request.update_existing,
-                started_by=request.started_by, heartbeat_at=utcnow(), lease=None,
-                processed=ImportRun.processed - ImportRun.failed_rows + blocked,
-                failed_rows=blocked))
+        .values(
+            mode=request.mode,
+            update_existing=request.update_existing,
+            started_by=request.started_by,
+            heartbeat_at=utcnow(),
+            lease=None,
+            processed=ImportRun.processed - ImportRun.failed_rows + blocked,
+            failed_rows=blocked,
+        )
+    )
     session.expire(run)
     return taken.rowcount == 1  # type: ignore[attr-defined]
 
@@ -162,11 +195,17 @@ def get_run(db: Database, run_id: str) -> ImportRun:
 Progress = Callable[[ImportRun], None]
 
 
-def process_run(db: Database, run_id: str, load: Callable[[], Validation],
-                hashing: PasswordHashing, chunk_size: int = 500,
-                progress: Progress | None = None, budget_seconds: float | None = None,
-                stale_after: dt.timedelta = STALE_AFTER,
-                report: Callable[[str], str | None] | None = None) -> ImportRun:
+def process_run(
+    db: Database,
+    run_id: str,
+    load: Callable[[], Validation],
+    hashing: PasswordHashing,
+    chunk_size: int = 500,
+    progress: Progress | None = None,
+    budget_seconds: float | None = None,
+    stale_after: dt.timedelta = STALE_AFTER,
+    report: Callable[[str], str | None] | None = None,
+) -> ImportRun:
     """Do what is left of a run, chunk by chunk; safe to call again after a crash.
 
     With a budget (a Cloud Tasks request has 10 minutes), it stops after the chunk that
@@ -183,38 +222,66 @@ def process_run(db: Database, run_id: str, load: Callable[[], Validation],
         validation = load()
         plan = plan_import(validation, run.mode, run.update_existing)
         if plan.blocked_whole:
-            return _finish(db, run_id, "failed", "The roster changed since the import started "
-                                                 "and now has errors: validate it and import "
-                                                 "again.")
+            return _finish(
+                db,
+                run_id,
+                "failed",
+                "The roster changed since the import started "
+                "and now has errors: validate it and import "
+                "again.",
+            )
         with db.session() as session:
-            done = set(session.scalars(select(ImportRowResult.email)
-                                       .where(ImportRowResult.import_run_id == run_id)))
-            tag_ids = {name: tag_id for name, tag_id in session.execute(
-                select(Tag.name, Tag.id).where(Tag.organisation_id == run.organisation_id))}
+            done = set(
+                session.scalars(
+                    select(ImportRowResult.email).where(ImportRowResult.import_run_id == run_id)
+                )
+            )
+            tag_ids = {
+                name: tag_id
+                for name, tag_id in session.execute(
+                    select(Tag.name, Tag.id).where(Tag.organisation_id == run.organisation_id)
+                )
+            }
         actions = {id(c): "create" for c in plan.create}
         actions.update({id(c): "update" for c in plan.update})
-        todo = sorted((c for c in plan.create + plan.update + plan.skip
-                       if c.email_address not in done), key=lambda c: c.row)
+        todo = sorted(
+            (c for c in plan.create + plan.update + plan.skip if c.email_address not in done),
+            key=lambda c: c.row,
+        )
         for start in range(0, len(todo), chunk_size):
-            chunk = todo[start:start + chunk_size]
+            chunk = todo[start : start + chunk_size]
             creates = [c for c in chunk if actions.get(id(c)) == "create"]
             hashes = hashing.hash_many([c.initial_password for c in creates])
-            run = _write_chunk(db, run_id, lease, chunk, actions, dict(zip(
-                (c.email_address for c in creates), hashes, strict=True)), tag_ids)
+            run = _write_chunk(
+                db,
+                run_id,
+                lease,
+                chunk,
+                actions,
+                dict(zip((c.email_address for c in creates), hashes, strict=True)),
+                tag_ids,
+            )
             if progress is not None:
                 progress(run)
-            if deadline is not None and time.monotonic() > deadline and start + chunk_size < len(
-                    todo):
+            if (
+                deadline is not None
+                and time.monotonic() > deadline
+                and start + chunk_size < len(todo)
+            ):
                 return _release(db, run_id, lease)
         reported = report(run_id) if report is not None else None
-        return _finish(db, run_id, "succeeded", " ".join(filter(None, [NO_INVITATIONS,
-                                                                        reported])))
+        return _finish(db, run_id, "succeeded", " ".join(filter(None, [NO_INVITATIONS, reported])))
     except LeaseLost:
         return get_run(db, run_id)
     except Exception as error:
-        message = str(error) if isinstance(error, RosterError) else (
-            "The import stopped on an unexpected error; what was imported is kept. "
-            "Import again to finish it.")
+        message = (
+            str(error)
+            if isinstance(error, RosterError)
+            else (
+                "The import stopped on an unexpected error; what was imported is kept. "
+                "Import again to finish it."
+            )
+        )
         _finish(db, run_id, "failed", message)
         raise
     except BaseException:  # Ctrl+C or shutdown: let the next import take over at once
@@ -231,36 +298,54 @@ def _claim(db: Database, run_id: str, lease: str, stale_after: dt.timedelta) -> 
     with db.session() as session:
         claimed = session.execute(
             update(ImportRun)
-            .where(ImportRun.id == run_id, ImportRun.status.in_(("queued", "running")),
-                   or_(ImportRun.lease.is_(None), ImportRun.heartbeat_at < now - stale_after))
+            .where(
+                ImportRun.id == run_id,
+                ImportRun.status.in_(("queued", "running")),
+                or_(ImportRun.lease.is_(None), ImportRun.heartbeat_at < now - stale_after),
+            )
             .values(lease=lease, status="running", heartbeat_at=now)
         )
         return claimed.rowcount == 1  # type: ignore[attr-defined]
 
 
-def _write_chunk(db: Database, run_id: str, lease: str, chunk: list[ClientRow],
-                 actions: dict[int, str], hashes: dict[str, str],
-                 tag_ids: dict[str, int]) -> ImportRun:
+def _write_chunk(
+    db: Database,
+    run_id: str,
+    lease: str,
+    chunk: list[ClientRow],
+    actions: dict[int, str],
+    hashes: dict[str, str],
+    tag_ids: dict[str, int],
+) -> ImportRun:
     """One transaction: the clients, their tags, the row results and the run's counters."""
     with db.session() as session:
-        held = session.execute(update(ImportRun)
-                               .where(ImportRun.id == run_id, ImportRun.lease == lease)
-                               .values(heartbeat_at=utcnow()))
+        held = session.execute(
+            update(ImportRun)
+            .where(ImportRun.id == run_id, ImportRun.lease == lease)
+            .values(heartbeat_at=utcnow())
+        )
         if held.rowcount != 1:  # type: ignore[attr-defined]
             raise LeaseLost()
         run = session.get(ImportRun, run_id)
         assert run is not None
-        created = insert_clients(session, run, [c for c in chunk if c.email_address in hashes],
-                                 hashes, tag_ids)
-        updated = update_clients(session, run.organisation_id,
-                                 [c for c in chunk if actions.get(id(c)) == "update"], tag_ids)
+        created = insert_clients(
+            session, run, [c for c in chunk if c.email_address in hashes], hashes, tag_ids
+        )
+        updated = update_clients(
+            session,
+            run.organisation_id,
+            [c for c in chunk if actions.get(id(c)) == "update"],
+            tag_ids,
+        )
         results = []
         for client in chunk:
             email = client.email_address
-            outcome = ("created" if email in created else
-                       "updated" if email in updated else "skipped")
-            results.append({"import_run_id": run_id, "row": client.row, "email": email,
-                            "outcome": outcome})
+            outcome = (
+                "created" if email in created else "updated" if email in updated else "skipped"
+            )
+            results.append(
+                {"import_run_id": run_id, "row": client.row, "email": email, "outcome": outcome}
+            )
         session.execute(insert(ImportRowResult), results)
         run.created += len(created)
         run.updated += len(updated)
@@ -272,29 +357,42 @@ def _write_chunk(db: Database, run_id: str, lease: str, chunk: list[ClientRow],
 def _abandon(db: Database, run_id: str, lease: str) -> None:
     """Leave the run as a dead worker would, but already stale, so the sheet is not blocked."""
     with db.session() as session:
-        session.execute(update(ImportRun).where(ImportRun.id == run_id, ImportRun.lease == lease)
-                        .values(lease=None, heartbeat_at=dt.datetime(2000, 1, 1)))
+        session.execute(
+            update(ImportRun)
+            .where(ImportRun.id == run_id, ImportRun.lease == lease)
+            .values(lease=None, heartbeat_at=dt.datetime(2000, 1, 1))
+        )
 
 
 def _release(db: Database, run_id: str, lease: str) -> ImportRun:
     """Hand the run back unfinished, so the next worker call can claim it at once."""
     with db.session() as session:
-        session.execute(update(ImportRun).where(ImportRun.id == run_id, ImportRun.lease == lease)
-                        .values(lease=None, heartbeat_at=utcnow()))
+        session.execute(
+            update(ImportRun)
+            .where(ImportRun.id == run_id, ImportRun.lease == lease)
+            .values(lease=None, heartbeat_at=utcnow())
+        )
     return get_run(db, run_id)
 
 
 def _finish(db: Database, run_id: str, status: str, message: str) -> ImportRun:
     with db.session() as session:
-        session.execute(update(ImportRun).where(ImportRun.id == run_id).values(
-            status=status, message=message, finished_at=utcnow(), active_key=None, lease=None))
+        session.execute(
+            update(ImportRun)
+            .where(ImportRun.id == run_id)
+            .values(
+                status=status, message=message, finished_at=utcnow(), active_key=None, lease=None
+            )
+        )
     return get_run(db, run_id)
 
 
 def results_of(db: Database, run_id: str) -> list[tuple[int, str, str]]:
     """(row, email, outcome) for every row the run wrote or skipped."""
     with db.session() as session:
-        return [tuple(r) for r in session.execute(  # type: ignore[misc]
+        rows = session.execute(
             select(ImportRowResult.row, ImportRowResult.email, ImportRowResult.outcome)
-            .where(ImportRowResult.import_run_id == run_id).order_by(ImportRowResult.row))]
-
+            .where(ImportRowResult.import_run_id == run_id)
+            .order_by(ImportRowResult.row)
+        )
+        return [(row, email, outcome) for row, email, outcome in rows]

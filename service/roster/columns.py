@@ -56,7 +56,7 @@ def read_header(header: list[str], org: OrgSnapshot) -> Layout:
         key = name.casefold()
         prefix = next((p for p in ATTRIBUTE_PREFIXES if key.startswith(p)), None)
         if prefix is not None:
-            wanted = name[len(prefix):].strip()
+            wanted = name[len(prefix) :].strip()
             defined = attributes_by_key.get(wanted.casefold())
             if defined is None:
                 guesses.append((len(issues), index))
@@ -73,23 +73,39 @@ def read_header(header: list[str], org: OrgSnapshot) -> Layout:
             continue
         if field in seen and field not in REPEATABLE:
             first = seen[field] + 1
-            issues.append(Issue(1, column_number, field, "header.duplicate", ERROR,
-                                f'The column "{field}" appears twice (also in column {first}): '
-                                "delete or rename this one."))
+            issues.append(
+                Issue(
+                    1,
+                    column_number,
+                    field,
+                    "header.duplicate",
+                    ERROR,
+                    f'The column "{field}" appears twice (also in column {first}): '
+                    "delete or rename this one.",
+                )
+            )
             continue
         seen.setdefault(field, index)
         columns.append(column)
     _keep_safe_fixes(issues, guesses, seen, columns)
     for field in REQUIRED:
         if field not in seen:
-            issues.append(Issue(None, None, None, "header.missing_required", ERROR,
-                                f'The required column "{field}" is missing: add a header '
-                                f'"{field}" to row 1.'))
+            issues.append(
+                Issue(
+                    None,
+                    None,
+                    None,
+                    "header.missing_required",
+                    ERROR,
+                    f'The required column "{field}" is missing: add a header "{field}" to row 1.',
+                )
+            )
     return Layout(columns, width, issues)
 
 
-def _keep_safe_fixes(issues: list[Issue], guesses: list[tuple[int, int]], seen: dict[str, int],
-                     columns: list[Column]) -> None:
+def _keep_safe_fixes(
+    issues: list[Issue], guesses: list[tuple[int, int]], seen: dict[str, int], columns: list[Column]
+) -> None:
     """A header fix that would duplicate a column is no fix; the others' columns are read."""
     targets = Counter(issues[position].fix for position, _ in guesses)
     for position, index in guesses:
@@ -106,12 +122,23 @@ def _keep_safe_fixes(issues: list[Issue], guesses: list[tuple[int, int]], seen: 
 
 # what people commonly write instead of a Roster header, compared without spaces, _ or -
 ALIASES = {
-    "email": "email_address", "emailaddress": "email_address", "mail": "email_address",
-    "password": "initial_password", "initialpassword": "initial_password",
-    "temporarypassword": "initial_password", "firstname": "first_name",
-    "givenname": "first_name", "lastname": "last_name", "surname": "last_name",
-    "familyname": "last_name", "dateofbirth": "birthdate", "dob": "birthdate",
-    "birthday": "birthdate", "sex": "gender", "tags": "tag", "externalid": "external_id",
+    "email": "email_address",
+    "emailaddress": "email_address",
+    "mail": "email_address",
+    "password": "initial_password",
+    "initialpassword": "initial_password",
+    "temporarypassword": "initial_password",
+    "firstname": "first_name",
+    "givenname": "first_name",
+    "lastname": "last_name",
+    "surname": "last_name",
+    "familyname": "last_name",
+    "dateofbirth": "birthdate",
+    "dob": "birthdate",
+    "birthday": "birthdate",
+    "sex": "gender",
+    "tags": "tag",
+    "externalid": "external_id",
     "id": "external_id",
 }
 
@@ -128,13 +155,17 @@ def _unknown_header(column: int, name: str, known: tuple[str, ...], org: OrgSnap
     close = difflib.get_close_matches(_squash(name), list(candidates), n=1, cutoff=0.75)
     match = [exact] if exact else [candidates[close[0]]] if close else []
     if exact and any(ch in INVISIBLE for ch in name):
-        message = (f'This header contains invisible characters (zero-width or no-break spaces): '
-                   f'retype it as "{exact}".')
+        message = (
+            f"This header contains invisible characters (zero-width or no-break spaces): "
+            f'retype it as "{exact}".'
+        )
     elif match:
         message = f'"{name}" is not a Roster column: did you mean "{match[0]}"?'
     else:
-        message = (f'"{name}" is not a Roster column: rename it to one of '
-                   f'{", ".join(known)} or attribute:<Name>, or delete the column.')
+        message = (
+            f'"{name}" is not a Roster column: rename it to one of '
+            f"{', '.join(known)} or attribute:<Name>, or delete the column."
+        )
     # only a header that is the same but for case, spaces and dashes, or a common alias of a
     # Roster header, is fixed without asking; a merely close one is suggested in words
     return Issue(1, column, None, "header.unknown", ERROR, message, exact)
@@ -145,13 +176,14 @@ def _unknown_attribute(column: int, header: str, wanted: str, org: OrgSnapshot) 
     match = same or difflib.get_close_matches(wanted, list(org.attributes), n=1, cutoff=0.6)
     fix: str | None = None
     if match:
-        message = (f'"{wanted}" is not an attribute of your organisation: '
-                   f'did you mean "{match[0]}"?')
+        message = f'"{wanted}" is not an attribute of your organisation: did you mean "{match[0]}"?'
         # a typo's closest name is a guess: fix only what differs in case, spaces and dashes
         fix = f"attribute:{same[0]}" if len(same) == 1 else None
     else:
         defined = ", ".join(sorted(org.attributes)) or "none yet"
-        message = (f'"{wanted}" is not an attribute of your organisation '
-                   f"(defined: {defined}): ask an admin to add it, or delete the column.")
+        message = (
+            f'"{wanted}" is not an attribute of your organisation '
+            f"(defined: {defined}): ask an admin to add it, or delete the column."
+        )
         fix = None
     return Issue(1, column, None, "header.unknown_attribute", ERROR, message, fix)

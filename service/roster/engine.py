@@ -98,7 +98,8 @@ class _FieldRunner:
         self.cache: dict[str, _Checked] = {}
         # the first part of this field's issue codes: email.*, password.*, attribute.*, ...
         self.prefix = {"email_address": "email", "initial_password": "password"}.get(
-            name, name.split(":")[0])
+            name, name.split(":")[0]
+        )
         # Field.deserialize minus what a string cell never needs (missing/None handling); run
         # directly, since unique columns (emails, passwords) call it once per row
         self._convert = declared._deserialize
@@ -120,8 +121,10 @@ class _FieldRunner:
 
     def _problems(self, error: ValidationError) -> tuple[Problem, ...]:
         messages = error.messages if isinstance(error.messages, list) else [error.messages]
-        return tuple(m if isinstance(m, Problem) else Problem(f"{self.prefix}.invalid", str(m))
-                     for m in messages)
+        return tuple(
+            m if isinstance(m, Problem) else Problem(f"{self.prefix}.invalid", str(m))
+            for m in messages
+        )
 
     def judge(self, value: str) -> _Checked:
         """The verdict on one value; the caller keeps it in `cache`."""
@@ -146,13 +149,17 @@ class _FieldRunner:
 
     def _edge_problem(self, value: str, stripped: str) -> Problem:
         start, end = value.lstrip(BLANK), value.rstrip(BLANK)
-        ends = value[: len(value) - len(start)] + value[len(end):]
+        ends = value[: len(value) - len(start)] + value[len(end) :]
         if any(ch in INVISIBLE for ch in ends):
-            return Problem(f"{self.prefix}.invisible_characters",
-                           "The value starts or ends with invisible characters (zero-width or "
-                           "no-break spaces): remove them.")
-        return Problem(f"{self.prefix}.surrounding_spaces",
-                       "The value starts or ends with spaces or line breaks: remove them.")
+            return Problem(
+                f"{self.prefix}.invisible_characters",
+                "The value starts or ends with invisible characters (zero-width or "
+                "no-break spaces): remove them.",
+            )
+        return Problem(
+            f"{self.prefix}.surrounding_spaces",
+            "The value starts or ends with spaces or line breaks: remove them.",
+        )
 
     def _safe_fix(self, value: str, stripped: str) -> str | None:
         candidate = stripped
@@ -190,11 +197,15 @@ def _no_cyclic_gc() -> Iterator[None]:
 def check_size(rows: int, columns: int) -> None:
     """Refuse a sheet beyond SPEC §9 before any work."""
     if rows - 1 > MAX_ROWS:
-        raise SheetTooLarge(f"The sheet has {rows - 1:,} client rows; Roster takes at most "
-                            f"{MAX_ROWS:,} per worksheet. Split it over several worksheets.")
+        raise SheetTooLarge(
+            f"The sheet has {rows - 1:,} client rows; Roster takes at most "
+            f"{MAX_ROWS:,} per worksheet. Split it over several worksheets."
+        )
     if columns > MAX_COLUMNS:
-        raise SheetTooLarge(f"The sheet has {columns} columns; Roster takes at most "
-                            f"{MAX_COLUMNS}. Delete the columns it does not need.")
+        raise SheetTooLarge(
+            f"The sheet has {columns} columns; Roster takes at most "
+            f"{MAX_COLUMNS}. Delete the columns it does not need."
+        )
 
 
 def used_extent(grid: Grid) -> tuple[int, int]:
@@ -248,15 +259,20 @@ class _Run:
         self.unnamed = tuple(i for i in range(self.header_width) if i not in self.named)
         # values that must be unique in the sheet, compared as they will be once fixed
         self.keyed: dict[str, dict[str, list[int]]] = {
-            "email_address": defaultdict(list), "external_id": defaultdict(list)}
+            "email_address": defaultdict(list),
+            "external_id": defaultdict(list),
+        }
         # (row, external id, the row's email as keyed): checked against the organisation
         self.external_ids: list[tuple[int, str, str]] = []
 
     def run(self, used_rows: int) -> Validation:
         """Column by column: each column's runner and cache stay hot across all rows."""
         grid = self.grid
-        data = [(index, grid.rows[index]) for index in range(1, used_rows)
-                if not _blank_row(grid, index)]
+        data = [
+            (index, grid.rows[index])
+            for index in range(1, used_rows)
+            if not _blank_row(grid, index)
+        ]
         for index, cells in data:
             self._extra_cells(index, cells)
         bad: set[int] = {issue.row for issue in self.issues if issue.row and issue.row > 1}
@@ -272,10 +288,12 @@ class _Run:
                         keys[key].append(index + 1)
         can_load = not any(i.code == "header.missing_required" for i in self.layout.issues)
         clients = self._clients(data, verdicts, bad) if can_load else []
-        self._duplicates(self.keyed["email_address"], "email_address", "email.duplicate",
-                         "email address")
-        self._duplicates(self.keyed["external_id"], "external_id", "external_id.duplicate",
-                         "external id")
+        self._duplicates(
+            self.keyed["email_address"], "email_address", "email.duplicate", "email address"
+        )
+        self._duplicates(
+            self.keyed["external_id"], "external_id", "external_id.duplicate", "external id"
+        )
         self._external_ids(data, verdicts)
         self._against_organisation(clients)
         blocked = {i.row for i in self.issues if i.is_error}
@@ -283,8 +301,9 @@ class _Run:
         self.issues.sort(key=Issue.sort_key)
         return Validation(len(data), self.issues, clients)
 
-    def _column(self, column: Column, data: list[tuple[int, list[str]]],
-                bad: set[int]) -> list[_Checked | None]:
+    def _column(
+        self, column: Column, data: list[tuple[int, list[str]]], bad: set[int]
+    ) -> list[_Checked | None]:
         """Every cell of one column: its verdict (None where a formula or error value sits)."""
         runner = self.runners[column.field]
         cache, judge, kinds = runner.cache, runner.judge, self.grid.kinds
@@ -305,13 +324,29 @@ class _Run:
             if verdict.problems:
                 bad.add(index + 1)
                 for problem in verdict.problems:
-                    issues.append(Issue(index + 1, number, name, problem.code, problem.severity,
-                                        str(problem), verdict.fix))
+                    issues.append(
+                        Issue(
+                            index + 1,
+                            number,
+                            name,
+                            problem.code,
+                            problem.severity,
+                            str(problem),
+                            verdict.fix,
+                        )
+                    )
             elif verdict.blank and required:
                 bad.add(index + 1)
-                issues.append(Issue(index + 1, number, name, f"{runner.prefix}.required", ERROR,
-                                    f"The {name.replace('_', ' ')} is required: fill in this "
-                                    "cell."))
+                issues.append(
+                    Issue(
+                        index + 1,
+                        number,
+                        name,
+                        f"{runner.prefix}.required",
+                        ERROR,
+                        f"The {name.replace('_', ' ')} is required: fill in this cell.",
+                    )
+                )
             checked.append(verdict)
         return checked
 
@@ -320,25 +355,52 @@ class _Run:
         for c in (*self.unnamed, *range(self.header_width, len(cells))):
             if c >= len(cells) or is_blank(cells[c]):
                 continue
-            self.issues.append(Issue(index + 1, c + 1, None, "cell.extra", ERROR,
-                                     f"This cell has no column header: move the value under a "
-                                     f"Roster column or delete it ({a1(1, c + 1)} is empty)."))
+            self.issues.append(
+                Issue(
+                    index + 1,
+                    c + 1,
+                    None,
+                    "cell.extra",
+                    ERROR,
+                    f"This cell has no column header: move the value under a "
+                    f"Roster column or delete it ({a1(1, c + 1)} is empty).",
+                )
+            )
 
     def _special(self, index: int, column: Column, value: str, kind: CellKind) -> None:
         row, number, name = index + 1, column.index + 1, column.field
         if kind is CellKind.FORMULA:
-            self.issues.append(Issue(row, number, name, "cell.formula", ERROR,
-                                     "This cell holds a formula: replace it with the plain value "
-                                     "(copy, then Paste special > Values only)."))
+            self.issues.append(
+                Issue(
+                    row,
+                    number,
+                    name,
+                    "cell.formula",
+                    ERROR,
+                    "This cell holds a formula: replace it with the plain value "
+                    "(copy, then Paste special > Values only).",
+                )
+            )
             return
         # name the error only when it is one: the cell may be a password's
         shown = f"the error {value}" if value in ERROR_LITERALS else "an error"
-        self.issues.append(Issue(row, number, name, "cell.error_value", ERROR,
-                                 f"This cell shows {shown}: type the intended value instead."))
+        self.issues.append(
+            Issue(
+                row,
+                number,
+                name,
+                "cell.error_value",
+                ERROR,
+                f"This cell shows {shown}: type the intended value instead.",
+            )
+        )
 
-    def _clients(self, data: list[tuple[int, list[str]]],
-                 verdicts: dict[Column, list[_Checked | None]], bad: set[int]
-                 ) -> list[ClientRow]:
+    def _clients(
+        self,
+        data: list[tuple[int, list[str]]],
+        verdicts: dict[Column, list[_Checked | None]],
+        bad: set[int],
+    ) -> list[ClientRow]:
         """The rows with no error so far, in the types the import needs."""
         columns = list(verdicts.items())
         clients = []
@@ -358,12 +420,16 @@ class _Run:
                     attributes[column.attribute] = verdict.loaded
                 else:
                     record[column.field] = verdict.loaded
-            clients.append(ClientRow(row=index + 1, tags=tuple(dict.fromkeys(tags)),
-                                     attributes=attributes, **record))
+            clients.append(
+                ClientRow(
+                    row=index + 1, tags=tuple(dict.fromkeys(tags)), attributes=attributes, **record
+                )
+            )
         return clients
 
-    def _external_ids(self, data: list[tuple[int, list[str]]],
-                      verdicts: dict[Column, list[_Checked | None]]) -> None:
+    def _external_ids(
+        self, data: list[tuple[int, list[str]]], verdicts: dict[Column, list[_Checked | None]]
+    ) -> None:
         """(row, external id, email as keyed) for every row, to judge against the organisation."""
         by_field = {column.field: checked for column, checked in verdicts.items()}
         externals, emails = by_field.get("external_id"), by_field.get("email_address")
@@ -374,8 +440,9 @@ class _Run:
             if external is None or not external.key:
                 continue
             email = emails[position] if emails is not None else None
-            self.external_ids.append((index + 1, external.key,
-                                      email.key.casefold() if email is not None else ""))
+            self.external_ids.append(
+                (index + 1, external.key, email.key.casefold() if email is not None else "")
+            )
 
     def _duplicates(self, seen: dict[str, list[int]], name: str, code: str, label: str) -> None:
         column = self._column_number(name)
@@ -383,9 +450,17 @@ class _Run:
             if len(rows) < 2:
                 continue
             for row in rows:
-                self.issues.append(Issue(row, column, name, code, ERROR,
-                                         f"This {label} is also in {_other_rows(rows, row)}: "
-                                         "each client needs their own."))
+                self.issues.append(
+                    Issue(
+                        row,
+                        column,
+                        name,
+                        code,
+                        ERROR,
+                        f"This {label} is also in {_other_rows(rows, row)}: "
+                        "each client needs their own.",
+                    )
+                )
 
     def _column_number(self, name: str) -> int | None:
         return next((c.index + 1 for c in self.layout.columns if c.field == name), None)
@@ -400,17 +475,32 @@ class _Run:
         for key, rows in self.keyed["email_address"].items():
             if key in known:
                 for row in rows:
-                    self.issues.append(Issue(row, email_column, "email_address",
-                                             "email.already_client", WARNING,
-                                             "Already a client of your organisation: an import "
-                                             "skips this row, or updates the client's profile "
-                                             "when asked to update existing clients."))
+                    self.issues.append(
+                        Issue(
+                            row,
+                            email_column,
+                            "email_address",
+                            "email.already_client",
+                            WARNING,
+                            "Already a client of your organisation: an import "
+                            "skips this row, or updates the client's profile "
+                            "when asked to update existing clients.",
+                        )
+                    )
         for client in clients:
             client.existing = client.email_address.casefold() in known
         external_column = self._column_number("external_id")
         for row, external_id, email in self.external_ids:
             owner = self.org.external_ids.get(external_id)
             if owner is not None and owner.casefold() != email:
-                self.issues.append(Issue(row, external_column, "external_id", "external_id.taken",
-                                         ERROR, f"This external id already belongs to another "
-                                                f"client ({owner}): use a different one."))
+                self.issues.append(
+                    Issue(
+                        row,
+                        external_column,
+                        "external_id",
+                        "external_id.taken",
+                        ERROR,
+                        f"This external id already belongs to another "
+                        f"client ({owner}): use a different one.",
+                    )
+                )

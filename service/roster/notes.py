@@ -29,8 +29,9 @@ def cell_of(issue: Issue) -> tuple[int, int]:
     return (issue.row - 1, issue.column - 1)
 
 
-def plan_notes(existing: dict[tuple[int, int], str], issues: list[Issue]
-               ) -> tuple[dict[tuple[int, int], str], list[Issue]]:
+def plan_notes(
+    existing: dict[tuple[int, int], str], issues: list[Issue]
+) -> tuple[dict[tuple[int, int], str], list[Issue]]:
     """The note changes to make, and the issues left out because a person's note is there.
 
     Roster writes a note where a cell has issues, clears its own stale notes, leaves

@@ -136,46 +136,63 @@ def email_lowercase(value: str) -> None:
 def email_syntax(value: str) -> None:
     if not value.isascii():  # checked first: it is cheap, and invisible characters are not ASCII
         if any(ch in INVISIBLE for ch in value):
-            raise fail("email.invisible_characters",
-                       "This email address contains invisible characters (such as zero-width "
-                       "or no-break spaces): retype it.")
-        raise fail("email.invalid",
-                   "This email address contains characters that are not allowed (accents or "
-                   "full-width letters): use plain letters a-z, digits and . _ + -.")
+            raise fail(
+                "email.invisible_characters",
+                "This email address contains invisible characters (such as zero-width "
+                "or no-break spaces): retype it.",
+            )
+        raise fail(
+            "email.invalid",
+            "This email address contains characters that are not allowed (accents or "
+            "full-width letters): use plain letters a-z, digits and . _ + -.",
+        )
     if len(value) > 254 or not _EMAIL.fullmatch(value.lower()) or len(value.split("@")[0]) > 64:
-        raise fail("email.invalid",
-                   "This is not a valid email address: write it as name@example.com.")
+        raise fail(
+            "email.invalid", "This is not a valid email address: write it as name@example.com."
+        )
 
 
 def password_rules(value: str) -> None:
     if value != value.strip():
-        raise fail("password.surrounding_whitespace",
-                   "The password starts or ends with a space: remove it.")
+        raise fail(
+            "password.surrounding_whitespace",
+            "The password starts or ends with a space: remove it.",
+        )
     if value != value.strip(INVISIBLE):
         # the client could never type it: a password gets no fix, so say where to look
-        raise fail("password.invisible_characters",
-                   "The password starts or ends with an invisible character (such as a "
-                   "zero-width space): retype it.")
+        raise fail(
+            "password.invisible_characters",
+            "The password starts or ends with an invisible character (such as a "
+            "zero-width space): retype it.",
+        )
     # whitespace inside is allowed (SPEC §2); other control characters, NUL first, are not
-    if not value.isprintable() and any(unicodedata.category(ch) == "Cc" and not ch.isspace()
-                                       for ch in value):
-        raise fail("password.control_characters",
-                   "The password contains hidden control characters that nobody can type: "
-                   "choose another.")
+    if not value.isprintable() and any(
+        unicodedata.category(ch) == "Cc" and not ch.isspace() for ch in value
+    ):
+        raise fail(
+            "password.control_characters",
+            "The password contains hidden control characters that nobody can type: choose another.",
+        )
     if not PASSWORD_MIN <= len(value) <= PASSWORD_MAX:
-        raise fail("password.length",
-                   f"The password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long "
-                   f"(it has {len(value)}).")
-    missing = [label for label, present in zip(_CLASSES, _character_classes(value), strict=True)
-               if not present]
+        raise fail(
+            "password.length",
+            f"The password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long "
+            f"(it has {len(value)}).",
+        )
+    missing = [
+        label
+        for label, present in zip(_CLASSES, _character_classes(value), strict=True)
+        if not present
+    ]
     if missing:
         raise fail("password.too_weak", f"The password needs {_and(missing)}.")
 
 
 _CLASSES = ("an uppercase letter", "a lowercase letter", "a digit", "a symbol")
 # for ASCII text these patterns agree with str.isupper/islower/isdigit/isalnum/isspace
-_ASCII_CLASSES = tuple(re.compile(p).search for p in
-                       (r"[A-Z]", r"[a-z]", r"[0-9]", r"[^A-Za-z0-9\s]"))
+_ASCII_CLASSES = tuple(
+    re.compile(p).search for p in (r"[A-Z]", r"[a-z]", r"[0-9]", r"[^A-Za-z0-9\s]")
+)
 
 
 def _character_classes(value: str) -> tuple[bool, bool, bool, bool]:
@@ -183,9 +200,12 @@ def _character_classes(value: str) -> tuple[bool, bool, bool, bool]:
     if value.isascii():  # nearly every password: four regex scans instead of four Python loops
         upper, lower, digit, symbol = (bool(search(value)) for search in _ASCII_CLASSES)
         return upper, lower, digit, symbol
-    return (any(ch.isupper() for ch in value), any(ch.islower() for ch in value),
-            any(ch.isdigit() for ch in value),
-            any(not ch.isalnum() and not ch.isspace() for ch in value))
+    return (
+        any(ch.isupper() for ch in value),
+        any(ch.islower() for ch in value),
+        any(ch.isdigit() for ch in value),
+        any(not ch.isalnum() and not ch.isspace() for ch in value),
+    )
 
 
 def _and(parts: list[str]) -> str:
@@ -199,13 +219,16 @@ def name_rules(prefix: str) -> Callable[[str], None]:
         if not value.strip():
             raise fail(f"{prefix}.blank", f"The {label} is blank: fill it in.")
         if any(ch in BIDI_CONTROLS or unicodedata.category(ch) == "Cc" for ch in value):
-            raise fail(f"{prefix}.control_characters",
-                       f"The {label} contains hidden control characters (line breaks, tabs or "
-                       "text-direction marks): retype it on one line.")
+            raise fail(
+                f"{prefix}.control_characters",
+                f"The {label} contains hidden control characters (line breaks, tabs or "
+                "text-direction marks): retype it on one line.",
+            )
         if len(value) > NAME_MAX:
-            raise fail(f"{prefix}.too_long",
-                       f"The {label} is {len(value)} characters long: shorten it to "
-                       f"{NAME_MAX} at most.")
+            raise fail(
+                f"{prefix}.too_long",
+                f"The {label} is {len(value)} characters long: shorten it to {NAME_MAX} at most.",
+            )
 
     return name_is_clean
 
@@ -215,22 +238,25 @@ def no_control_characters(code: str, label: str, allowed: str = "") -> Callable[
 
     def printable(value: str) -> None:
         if not value.isprintable() and any(
-                unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
+            unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value
+        ):
             raise fail(code, f"The {label} contains hidden control characters: retype it.")
 
     return printable
 
 
 def without_control_characters(allowed: str = "") -> Callable[[str], str]:
-    return lambda value: "".join(ch for ch in value
-                                 if ch in allowed or unicodedata.category(ch) != "Cc")
+    return lambda value: "".join(
+        ch for ch in value if ch in allowed or unicodedata.category(ch) != "Cc"
+    )
 
 
 def max_length(code: str, limit: int, label: str) -> Callable[[str], None]:
     def short_enough(value: str) -> None:
         if len(value) > limit:
-            raise fail(code, f"The {label} is {len(value)} characters long: shorten it to "
-                             f"{limit} at most.")
+            raise fail(
+                code, f"The {label} is {len(value)} characters long: shorten it to {limit} at most."
+            )
 
     return short_enough
 
@@ -238,8 +264,11 @@ def max_length(code: str, limit: int, label: str) -> Callable[[str], None]:
 def one_of(code: str, allowed: tuple[str, ...], label: str) -> Callable[[str], None]:
     def allowed_value(value: str) -> None:
         if not allowed:
-            raise fail(code, f"The {label} has no choices defined yet: ask an admin to add "
-                             "them, or leave the cell empty.")
+            raise fail(
+                code,
+                f"The {label} has no choices defined yet: ask an admin to add "
+                "them, or leave the cell empty.",
+            )
         if value not in allowed:
             raise fail(code, f"The {label} must be exactly {_or(allowed)}.")
 
@@ -261,13 +290,14 @@ def known_tag(tags: frozenset[str]) -> Callable[[str], None]:
             return
         exact = by_key.get(value.casefold())
         if exact is not None:
-            raise fail("tag.wrong_case", f"Tags are case-sensitive: write "
-                                         f"{_or(tuple(exact))}.")
+            raise fail("tag.wrong_case", f"Tags are case-sensitive: write {_or(tuple(exact))}.")
         close = difflib.get_close_matches(value, list(tags), n=1, cutoff=0.75)
         hint = f' Did you mean "{close[0]}"?' if close else ""
-        raise fail("tag.unknown",
-                   f'"{value}" is not a tag of your organisation.{hint} Use an existing tag or '
-                   "ask an admin to create it.")
+        raise fail(
+            "tag.unknown",
+            f'"{value}" is not a tag of your organisation.{hint} Use an existing tag or '
+            "ask an admin to create it.",
+        )
 
     return tag_exists
 
@@ -284,12 +314,15 @@ class CompactDate(fields.Field):
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dt.date:
         if not isinstance(value, str) or not _COMPACT_DATE.fullmatch(value):
-            raise fail(f"{self.code}.format",
-                       f"Write the {self.label} as YYYYMMDD, for example 19850314.")
+            raise fail(
+                f"{self.code}.format", f"Write the {self.label} as YYYYMMDD, for example 19850314."
+            )
         parsed = _date_or_none(int(value[:4]), int(value[4:6]), int(value[6:]))
         if parsed is None:
-            raise fail(f"{self.code}.not_a_date",
-                       f"{value} is not a real calendar date: check the month and the day.")
+            raise fail(
+                f"{self.code}.not_a_date",
+                f"{value} is not a real calendar date: check the month and the day.",
+            )
         return parsed
 
 
@@ -305,9 +338,11 @@ class Number(fields.Field):
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Decimal:
         if not isinstance(value, str) or not _NUMBER.fullmatch(value):
-            raise fail("attribute.not_a_number",
-                       "This must be a number: digits with an optional sign and one decimal "
-                       "point, such as 72.5 (no units, no thousands separators).")
+            raise fail(
+                "attribute.not_a_number",
+                "This must be a number: digits with an optional sign and one decimal "
+                "point, such as 72.5 (no units, no thousands separators).",
+            )
         try:
             return Decimal(value)
         except InvalidOperation as error:  # pragma: no cover - the pattern rules this out
@@ -320,7 +355,7 @@ class Flag(fields.Field):
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
         if isinstance(value, str) and value.upper() in ("TRUE", "FALSE"):
             return value.upper() == "TRUE"
-        raise fail("attribute.not_a_boolean", 'This must be TRUE or FALSE (a checkbox).')
+        raise fail("attribute.not_a_boolean", "This must be TRUE or FALSE (a checkbox).")
 
 
 def _fix_boolean(value: str) -> str | None:
@@ -342,30 +377,38 @@ def attribute_field(definition: AttributeDefinition) -> fields.Field:
             metadata={"fix": fix_exact(definition.choices)},
         )
     return fields.String(
-        validate=[no_control_characters("attribute.control_characters", label, "\n\t"),
-                  max_length("attribute.too_long", TEXT_MAX, label)],
-        metadata={"fix": without_control_characters("\n\t")})
+        validate=[
+            no_control_characters("attribute.control_characters", label, "\n\t"),
+            max_length("attribute.too_long", TEXT_MAX, label),
+        ],
+        metadata={"fix": without_control_characters("\n\t")},
+    )
 
 
 def build_row_schema(org: OrgSnapshot) -> Schema:
     """One client row's schema, for this organisation's tags and attributes."""
     declared: dict[str, fields.Field] = {
         "email_address": fields.String(
-            validate=[email_syntax, email_lowercase], metadata={"fix": fix_email}),
+            validate=[email_syntax, email_lowercase], metadata={"fix": fix_email}
+        ),
         "initial_password": fields.String(validate=password_rules, metadata={"secret": True}),
-        "first_name": fields.String(validate=name_rules("first_name"),
-                                    metadata={"fix": fix_names}),
-        "last_name": fields.String(validate=name_rules("last_name"),
-                                   metadata={"fix": fix_names}),
-        "birthdate": CompactDate("birthdate", "birthdate", validate=birthdate_in_range,
-                                 metadata={"fix": fix_date}),
-        "gender": fields.String(validate=one_of("gender.invalid", ("male", "female"), "gender"),
-                                metadata={"fix": fix_gender}),
+        "first_name": fields.String(validate=name_rules("first_name"), metadata={"fix": fix_names}),
+        "last_name": fields.String(validate=name_rules("last_name"), metadata={"fix": fix_names}),
+        "birthdate": CompactDate(
+            "birthdate", "birthdate", validate=birthdate_in_range, metadata={"fix": fix_date}
+        ),
+        "gender": fields.String(
+            validate=one_of("gender.invalid", ("male", "female"), "gender"),
+            metadata={"fix": fix_gender},
+        ),
         "tag": fields.String(validate=known_tag(org.tags), metadata={"fix": fix_exact(org.tags)}),
         "external_id": fields.String(
-            validate=[no_control_characters("external_id.control_characters", "external id"),
-                      max_length("external_id.too_long", EXTERNAL_ID_MAX, "external id")],
-            metadata={"fix": without_control_characters()}),
+            validate=[
+                no_control_characters("external_id.control_characters", "external id"),
+                max_length("external_id.too_long", EXTERNAL_ID_MAX, "external id"),
+            ],
+            metadata={"fix": without_control_characters()},
+        ),
     }
     for definition in org.attributes.values():
         declared[f"attribute:{definition.name}"] = attribute_field(definition)

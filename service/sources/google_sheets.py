@@ -37,8 +37,12 @@ SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 GOOGLE = "https://sheets.googleapis.com"
 PAYLOAD_LIMIT = 2_000_000  # Google's recommended maximum request payload, in bytes
 CELL_FIELDS = "formattedValue,note,userEnteredValue.formulaValue,effectiveValue.errorValue.type"
-GRID_FIELDS = ("sheets(properties(sheetId,title,index),"
-               f"data(startRow,startColumn,rowData.values({CELL_FIELDS})))")
+GRID_FIELDS = (
+    "sheets(properties(sheetId,title,index),"
+    f"data(startRow,startColumn,rowData.values({CELL_FIELDS})))"
+)
+
+
 class RetryingHTTPClient(HTTPClient):
     """gspread's HTTP client with bounded retries (429, 5xx, network) and an optional base URL.
 
@@ -64,16 +68,20 @@ class RetryingHTTPClient(HTTPClient):
                 if not _transient(error.code):
                     raise
                 failure: Exception = error
-            except (requests.ConnectionError, requests.Timeout,
-                    requests.exceptions.ChunkedEncodingError) as error:
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+            ) as error:
                 failure = error
             wait = min(self._wait(attempt, failure), self.total_wait - waited)
             if attempt == self.max_attempts or wait <= 0:
                 break
             self.sleep(wait)
             waited += wait
-        raise SheetsUnavailable(f"Google Sheets did not answer after {attempt} tries: "
-                                "try again in a minute.") from failure
+        raise SheetsUnavailable(
+            f"Google Sheets did not answer after {attempt} tries: try again in a minute."
+        ) from failure
 
     def _wait(self, attempt: int, failure: Exception) -> float:
         """Full-jitter exponential backoff, or Google's Retry-After when it gives one."""
@@ -91,9 +99,15 @@ def _transient(code: int) -> bool:
 class GoogleSheets:
     """Read a worksheet as a Grid and write notes or values back, in as few requests as possible."""
 
-    def __init__(self, *, emulator_host: str | None = None, credentials_file: str | None = None,
-                 timeout: float = 30.0, max_attempts: int = 5,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        *,
+        emulator_host: str | None = None,
+        credentials_file: str | None = None,
+        timeout: float = 30.0,
+        max_attempts: int = 5,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self._emulator_host = emulator_host
         self._credentials_file = credentials_file
         self._timeout = timeout
@@ -129,46 +143,83 @@ class GoogleSheets:
             if worksheet is None:
                 worksheet = self._first_sheet_id(spreadsheet_id)
             if isinstance(worksheet, int):
-                response = self._client().request(
-                    "post", SPREADSHEET_URL % spreadsheet_id + ":getByDataFilter",
-                    params={"fields": GRID_FIELDS},
-                    json={"dataFilters": [{"gridRange": {"sheetId": worksheet}}]}).json()
+                response = (
+                    self._client()
+                    .request(
+                        "post",
+                        SPREADSHEET_URL % spreadsheet_id + ":getByDataFilter",
+                        params={"fields": GRID_FIELDS},
+                        json={"dataFilters": [{"gridRange": {"sheetId": worksheet}}]},
+                    )
+                    .json()
+                )
             else:
                 response = self._client().spreadsheets_get(
-                    spreadsheet_id, params={"ranges": _quoted(worksheet), "fields": GRID_FIELDS})
+                    spreadsheet_id, params={"ranges": _quoted(worksheet), "fields": GRID_FIELDS}
+                )
         return _grid(_pick(response.get("sheets", []), worksheet))
 
-    def write_notes(self, spreadsheet_id: str, sheet_id: int,
-                    notes: dict[tuple[int, int], str]) -> int:
+    def write_notes(
+        self, spreadsheet_id: str, sheet_id: int, notes: dict[tuple[int, int], str]
+    ) -> int:
         """Set each (row, col) cell's note ('' clears it) in one batchUpdate; return requests."""
-        return self._update_cells(spreadsheet_id, sheet_id, "note", {
-            cell: {"note": text} if text else {} for cell, text in notes.items()})
+        return self._update_cells(
+            spreadsheet_id,
+            sheet_id,
+            "note",
+            {cell: {"note": text} if text else {} for cell, text in notes.items()},
+        )
 
-    def write_values(self, spreadsheet_id: str, sheet_id: int,
-                     values: dict[tuple[int, int], str]) -> int:
+    def write_values(
+        self, spreadsheet_id: str, sheet_id: int, values: dict[tuple[int, int], str]
+    ) -> int:
         """Set each cell to a plain text value ('' empties it) in one batchUpdate."""
-        return self._update_cells(spreadsheet_id, sheet_id, "userEnteredValue", {
-            cell: {"userEnteredValue": {"stringValue": value}} if value else {}
-            for cell, value in values.items()})
+        return self._update_cells(
+            spreadsheet_id,
+            sheet_id,
+            "userEnteredValue",
+            {
+                cell: {"userEnteredValue": {"stringValue": value}} if value else {}
+                for cell, value in values.items()
+            },
+        )
 
     # -- requests ------------------------------------------------------------------------------
 
     def _first_sheet_id(self, spreadsheet_id: str) -> int:
         meta = self._client().fetch_sheet_metadata(
-            spreadsheet_id, params={"fields": "sheets.properties(sheetId,index)"})
-        sheets = sorted((s["properties"] for s in meta.get("sheets", [])),
-                        key=lambda p: p.get("index", 0))
+            spreadsheet_id, params={"fields": "sheets.properties(sheetId,index)"}
+        )
+        sheets = sorted(
+            (s["properties"] for s in meta.get("sheets", [])), key=lambda p: p.get("index", 0)
+        )
         if not sheets:
             raise NotFound("This spreadsheet has no worksheet to read.")
         return int(sheets[0].get("sheetId", 0))
 
-    def _update_cells(self, spreadsheet_id: str, sheet_id: int, field: str,
-                      cells: dict[tuple[int, int], dict[str, Any]]) -> int:
-        requests_ = [{"updateCells": {
-            "range": {"sheetId": sheet_id, "startRowIndex": row, "endRowIndex": row + 1,
-                      "startColumnIndex": col, "endColumnIndex": col + 1},
-            "rows": [{"values": [data]}],
-            "fields": field}} for (row, col), data in sorted(cells.items())]
+    def _update_cells(
+        self,
+        spreadsheet_id: str,
+        sheet_id: int,
+        field: str,
+        cells: dict[tuple[int, int], dict[str, Any]],
+    ) -> int:
+        requests_ = [
+            {
+                "updateCells": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "startRowIndex": row,
+                        "endRowIndex": row + 1,
+                        "startColumnIndex": col,
+                        "endColumnIndex": col + 1,
+                    },
+                    "rows": [{"values": [data]}],
+                    "fields": field,
+                }
+            }
+            for (row, col), data in sorted(cells.items())
+        ]
         batches = _batches(requests_)
         with self._translate(spreadsheet_id):
             for batch in batches:
@@ -179,8 +230,9 @@ class GoogleSheets:
         """The HTTP client, built on first use so that constructing this class is free."""
         with self._lock:
             if self._http is None:
-                http = gspread.Client(auth=self._credentials_or_load(),
-                                      http_client=RetryingHTTPClient).http_client
+                http = gspread.Client(
+                    auth=self._credentials_or_load(), http_client=RetryingHTTPClient
+                ).http_client
                 assert isinstance(http, RetryingHTTPClient)
                 http.base_url = f"http://{self._emulator_host}" if self._emulator_host else None
                 http.max_attempts = self._max_attempts
@@ -195,22 +247,26 @@ class GoogleSheets:
         return self._credentials
 
     @contextmanager
-    def _translate(self, spreadsheet_id: str, worksheet: str | int | None = None
-                   ) -> Iterator[None]:
+    def _translate(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Iterator[None]:
         """Turn Google's refusals into errors a pro can act on."""
         try:
             yield
         except APIError as error:
             message = str(error.error.get("message", "")) if isinstance(error.error, dict) else ""
             if error.code == 404:
-                raise NotFound(f"No spreadsheet with id {spreadsheet_id}: "
-                               "check the link.") from None
+                raise NotFound(
+                    f"No spreadsheet with id {spreadsheet_id}: check the link."
+                ) from None
             if error.code == 403:
                 whom = self.service_account_email or "Roster's service account"
-                raise Forbidden(f"Roster cannot open this sheet: share it with {whom} "
-                                "as an editor.") from None
-            if error.code == 400 and worksheet is not None and (
-                    "Unable to parse range" in message or "No grid with id" in message):
+                raise Forbidden(
+                    f"Roster cannot open this sheet: share it with {whom} as an editor."
+                ) from None
+            if (
+                error.code == 400
+                and worksheet is not None
+                and ("Unable to parse range" in message or "No grid with id" in message)
+            ):
                 raise _no_worksheet(worksheet) from None
             raise SourceError(f"Google Sheets refused the request: {message or error}") from None
 
@@ -228,12 +284,15 @@ def _credentials(emulator_host: str | None, credentials_file: str | None) -> Cre
     try:
         if credentials_file:
             return service_account.Credentials.from_service_account_file(
-                credentials_file, scopes=SCOPES)
+                credentials_file, scopes=SCOPES
+            )
         credentials, _ = google.auth.default(scopes=SCOPES)
         return credentials
     except (DefaultCredentialsError, OSError, ValueError) as error:
-        raise SourceError(f"Roster has no usable Google credentials ({error}): set "
-                          "GOOGLE_APPLICATION_CREDENTIALS to a service account key file.") from None
+        raise SourceError(
+            f"Roster has no usable Google credentials ({error}): set "
+            "GOOGLE_APPLICATION_CREDENTIALS to a service account key file."
+        ) from None
 
 
 def _email_in(credentials_file: str) -> str | None:
@@ -265,8 +324,9 @@ def _pick(sheets: list[dict[str, Any]], worksheet: str | int) -> dict[str, Any]:
 
 def _grid(sheet: dict[str, Any]) -> Grid:
     properties = sheet.get("properties", {})
-    grid = Grid(rows=[], title=properties.get("title", ""),
-                sheet_id=int(properties.get("sheetId", 0)))
+    grid = Grid(
+        rows=[], title=properties.get("title", ""), sheet_id=int(properties.get("sheetId", 0))
+    )
     for data in sheet.get("data", []):
         top, left = data.get("startRow", 0), data.get("startColumn", 0)
         for r, row in enumerate(data.get("rowData", []), start=top):

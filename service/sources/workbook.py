@@ -22,8 +22,10 @@ def read_file(path: str | Path, worksheet: str | int | None = None) -> Grid:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise SourceError(f"{path.name}: Roster reads .csv and .xlsx files; save the roster "
-                          "in one of those formats.")
+        raise SourceError(
+            f"{path.name}: Roster reads .csv and .xlsx files; save the roster "
+            "in one of those formats."
+        )
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -44,7 +46,8 @@ def _read_csv(data: bytes, name: str) -> Grid:
     except UnicodeDecodeError as error:
         raise SourceError(
             f"{name} is not UTF-8 text (byte {error.start + 1} cannot be read): in Excel use "
-            "File > Save As > CSV UTF-8, in Google Sheets File > Download > CSV.") from error
+            "File > Save As > CSV UTF-8, in Google Sheets File > Download > CSV."
+        ) from error
     rows: list[list[str]] = []
     kinds: dict[tuple[int, int], CellKind] = {}
     used = _UsedRows()
@@ -93,8 +96,10 @@ def _read_xlsx(data: bytes, name: str, worksheet: str | int | None) -> Grid:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many types for a damaged file
-        raise SourceError(f"{name} is not a readable .xlsx workbook: open it in your "
-                          "spreadsheet program and save it again as .xlsx.") from error
+        raise SourceError(
+            f"{name} is not a readable .xlsx workbook: open it in your "
+            "spreadsheet program and save it again as .xlsx."
+        ) from error
     try:
         sheet = _pick_sheet(book, worksheet, name)
         # the file's own <dimension> may be wrong (some programs write it badly): ignore it
@@ -106,8 +111,9 @@ def _read_xlsx(data: bytes, name: str, worksheet: str | int | None) -> Grid:
             row = []
             for column, cell in enumerate(cells):
                 value = cell.value
-                if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")
-                                             and cell.data_type != "s"):
+                if cell.data_type == "f" or (
+                    isinstance(value, str) and value.startswith("=") and cell.data_type != "s"
+                ):
                     kinds[(index, column)] = CellKind.FORMULA
                     row.append(str(value))
                 elif cell.data_type == "e":
@@ -130,8 +136,9 @@ def _pick_sheet(book: Any, worksheet: str | int | None, name: str) -> Any:
             return book.worksheets[position]
     elif worksheet in book.sheetnames:
         return book[worksheet]
-    raise SourceError(f'{name} has no worksheet "{worksheet}": it has '
-                      f"{', '.join(book.sheetnames)}.")
+    raise SourceError(
+        f'{name} has no worksheet "{worksheet}": it has {", ".join(book.sheetnames)}.'
+    )
 
 
 def shown(value: object) -> str:

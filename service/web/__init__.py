@@ -37,8 +37,9 @@ def check() -> tuple[str, int]:
         grid = workbook.read_bytes(upload.read(), suffix, upload.filename)
         roster = current_app.extensions["roster"]
         with roster.db.session() as session:
-            organisation = directory.organisation_of_member(session, caller.email,
-                                                            request.form.get("org") or None)
+            organisation = directory.organisation_of_member(
+                session, caller.email, request.form.get("org") or None
+            )
             snapshot = directory.snapshot(session, organisation)
         validation = validate_grid(grid, snapshot)
     except RosterError as error:

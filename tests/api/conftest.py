@@ -11,8 +11,15 @@ from service import create_app, directory
 from tests.auth_tokens import TEST_AUDIENCE, TEST_EMAIL
 from tests.sheets_emulator import SheetsEmulator, Tab
 
-HEADER = ["email_address", "initial_password", "first_name", "last_name", "birthdate", "gender",
-          "tag"]
+HEADER = [
+    "email_address",
+    "initial_password",
+    "first_name",
+    "last_name",
+    "birthdate",
+    "gender",
+    "tag",
+]
 ROWS = [
     ["ann@example.com", "Abcdef1!x", "Ann", "Lee", "19800101", "female", "VIP"],
     ["Bob@Example.com", "Abcdef1!y", "Bob", "Ray", "19810202", "male", ""],
@@ -29,14 +36,19 @@ def emulator() -> Iterator[SheetsEmulator]:
 @pytest.fixture
 def spreadsheet(emulator) -> str:
     """A team's roster sheet: one row per client, two of them with fixable mistakes."""
-    return emulator.create_spreadsheet(Tab("Clients", [HEADER, *ROWS], gid=111),
-                                       spreadsheet_id="1RosterSheetForTheApiTests000")
+    return emulator.create_spreadsheet(
+        Tab("Clients", [HEADER, *ROWS], gid=111), spreadsheet_id="1RosterSheetForTheApiTests000"
+    )
 
 
 @pytest.fixture
 def api_settings(settings, emulator, certs_url):
-    return settings.replace(auth_mode="google", id_token_audiences=(TEST_AUDIENCE,),
-                            id_token_certs_url=certs_url, sheets_emulator_host=emulator.host)
+    return settings.replace(
+        auth_mode="google",
+        id_token_audiences=(TEST_AUDIENCE,),
+        id_token_certs_url=certs_url,
+        sheets_emulator_host=emulator.host,
+    )
 
 
 @pytest.fixture

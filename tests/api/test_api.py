@@ -20,18 +20,30 @@ def test_healthz_needs_no_token(client):
     assert client.get("/healthz").json == {"status": "ok"}
 
 
-@pytest.mark.parametrize("claims, headers", [
-    (None, {}),
-    (None, {"Authorization": "Bearer not-a-token"}),
-    ({"expires_in": -3600}, None),
-    ({"audience": "someone-else.apps.googleusercontent.com"}, None),
-    ({"issuer": "https://evil.example.com"}, None),
-    ({"email_verified": False}, None),
-    ({"signed_by_stranger": True}, None),
-], ids=["missing", "malformed", "expired", "wrong audience", "wrong issuer", "unverified email",
-        "signed by another key"])
-def test_a_call_without_a_valid_token_is_401_problem_json(client, spreadsheet, make_token,
-                                                          claims, headers):
+@pytest.mark.parametrize(
+    "claims, headers",
+    [
+        (None, {}),
+        (None, {"Authorization": "Bearer not-a-token"}),
+        ({"expires_in": -3600}, None),
+        ({"audience": "someone-else.apps.googleusercontent.com"}, None),
+        ({"issuer": "https://evil.example.com"}, None),
+        ({"email_verified": False}, None),
+        ({"signed_by_stranger": True}, None),
+    ],
+    ids=[
+        "missing",
+        "malformed",
+        "expired",
+        "wrong audience",
+        "wrong issuer",
+        "unverified email",
+        "signed by another key",
+    ],
+)
+def test_a_call_without_a_valid_token_is_401_problem_json(
+    client, spreadsheet, make_token, claims, headers
+):
     if headers is None:
         headers = {"Authorization": f"Bearer {make_token(**claims)}"}
     response = client.post(validate_url(spreadsheet), json={}, headers=headers)
@@ -41,8 +53,9 @@ def test_a_call_without_a_valid_token_is_401_problem_json(client, spreadsheet, m
 
 
 def test_a_signed_in_stranger_is_403(client, spreadsheet, auth):
-    response = client.post(validate_url(spreadsheet), json={},
-                           headers=auth(email="stranger@example.org"))
+    response = client.post(
+        validate_url(spreadsheet), json={}, headers=auth(email="stranger@example.org")
+    )
     assert response.status_code == 403
     assert response.mimetype == PROBLEM
     assert "not a member" in response.json["detail"]
@@ -59,20 +72,23 @@ def test_a_member_of_another_organisation_is_403(app, client, spreadsheet, auth)
     with app.extensions["roster"].db.session() as session:
         other = directory.create_organisation(session, "other-clinic")
         directory.add_member(session, other, "outsider@example.org", "admin")
-    response = client.post(validate_url(spreadsheet), json={},
-                           headers=auth(email="outsider@example.org"))
+    response = client.post(
+        validate_url(spreadsheet), json={}, headers=auth(email="outsider@example.org")
+    )
     assert response.status_code == 403
 
 
-def test_validate_returns_the_issues_and_writes_notes_on_the_wrong_cells(client, spreadsheet,
-                                                                         auth, emulator):
-    response = client.post(validate_url(spreadsheet), json={"worksheet": "Clients"},
-                           headers=auth())
+def test_validate_returns_the_issues_and_writes_notes_on_the_wrong_cells(
+    client, spreadsheet, auth, emulator
+):
+    response = client.post(validate_url(spreadsheet), json={"worksheet": "Clients"}, headers=auth())
     assert response.status_code == 200
     body = response.json
     assert body["summary"] == {"rows": 3, "errors": 2, "warnings": 0}
     assert [(i["cell"], i["code"], i["fix"]) for i in body["issues"]] == [
-        ("A3", "email.not_lowercase", "bob@example.com"), ("F4", "gender.invalid", "male")]
+        ("A3", "email.not_lowercase", "bob@example.com"),
+        ("F4", "gender.invalid", "male"),
+    ]
     notes = emulator.notes(spreadsheet, "Clients")
     assert set(notes) == {"A3", "F4"}
     assert notes["A3"].startswith("Roster:")
@@ -88,20 +104,26 @@ def test_validate_by_worksheet_id_and_unknown_fields_are_rejected(client, spread
 
 def test_a_body_over_the_size_limit_is_413(app, client, spreadsheet, auth):
     limit = app.extensions["roster"].settings.max_body_bytes
-    response = client.post(validate_url(spreadsheet), data=b"{" + b" " * (limit + 1) + b"}",
-                           content_type="application/json", headers=auth())
+    response = client.post(
+        validate_url(spreadsheet),
+        data=b"{" + b" " * (limit + 1) + b"}",
+        content_type="application/json",
+        headers=auth(),
+    )
     assert response.status_code == 413
     assert response.mimetype == PROBLEM
 
 
-def test_fix_applies_the_unambiguous_fixes_then_validate_is_clean(client, spreadsheet, auth,
-                                                                  emulator):
+def test_fix_applies_the_unambiguous_fixes_then_validate_is_clean(
+    client, spreadsheet, auth, emulator
+):
     client.post(validate_url(spreadsheet), json={}, headers=auth())
     fixed = client.post(f"/api/v1/sheets/{spreadsheet}/fix", json={}, headers=auth())
     assert fixed.status_code == 200
     assert fixed.json["changed"] == [
         {"cell": "A3", "field": "email_address", "value": "bob@example.com"},
-        {"cell": "F4", "field": "gender", "value": "male"}]
+        {"cell": "F4", "field": "gender", "value": "male"},
+    ]
     assert fixed.json["summary"]["errors"] == 0
     again = client.post(validate_url(spreadsheet), json={}, headers=auth())
     assert again.json["summary"]["errors"] == 0
@@ -124,17 +146,24 @@ def test_import_is_blocked_by_errors_with_422_and_the_issues(client, spreadsheet
 
 
 def test_dry_run_shows_the_plan(client, spreadsheet, auth):
-    response = client.post(f"/api/v1/sheets/{spreadsheet}/imports",
-                           json={"dry_run": True, "mode": "skip_invalid"}, headers=auth())
+    response = client.post(
+        f"/api/v1/sheets/{spreadsheet}/imports",
+        json={"dry_run": True, "mode": "skip_invalid"},
+        headers=auth(),
+    )
     assert response.status_code == 200
     assert response.json == {"plan": {"create": 1, "update": 0, "skip": 0, "blocked": 2}}
 
 
-def test_import_runs_in_the_background_and_reports_into_the_sheet(client, spreadsheet, auth,
-                                                                  emulator):
+def test_import_runs_in_the_background_and_reports_into_the_sheet(
+    client, spreadsheet, auth, emulator
+):
     # the Apps Script always names the active tab by its gid, as here
-    response = client.post(f"/api/v1/sheets/{spreadsheet}/imports",
-                           json={"mode": "skip_invalid", "worksheet_id": 111}, headers=auth())
+    response = client.post(
+        f"/api/v1/sheets/{spreadsheet}/imports",
+        json={"mode": "skip_invalid", "worksheet_id": 111},
+        headers=auth(),
+    )
     assert response.status_code == 202
     location = response.headers["Location"]
     assert location == f"/api/v1/imports/{response.json['import']['id']}"
@@ -149,8 +178,9 @@ def test_import_runs_in_the_background_and_reports_into_the_sheet(client, spread
 
 
 def test_an_import_is_visible_only_to_members_of_its_organisation(client, spreadsheet, auth):
-    response = client.post(f"/api/v1/sheets/{spreadsheet}/imports",
-                           json={"mode": "skip_invalid"}, headers=auth())
+    response = client.post(
+        f"/api/v1/sheets/{spreadsheet}/imports", json={"mode": "skip_invalid"}, headers=auth()
+    )
     location = response.headers["Location"]
     assert client.get(location, headers=auth(email="stranger@example.org")).status_code == 403
     assert client.get("/api/v1/imports/nope", headers=auth()).status_code == 404
@@ -158,9 +188,12 @@ def test_an_import_is_visible_only_to_members_of_its_organisation(client, spread
 
 def test_openapi_document_lists_every_endpoint(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
-    assert set(paths) == {"/api/v1/sheets/{spreadsheet_id}/validate",
-                          "/api/v1/sheets/{spreadsheet_id}/imports",
-                          "/api/v1/imports/{import_id}", "/api/v1/sheets/{spreadsheet_id}/fix"}
+    assert set(paths) == {
+        "/api/v1/sheets/{spreadsheet_id}/validate",
+        "/api/v1/sheets/{spreadsheet_id}/imports",
+        "/api/v1/imports/{import_id}",
+        "/api/v1/sheets/{spreadsheet_id}/fix",
+    }
 
 
 def test_the_app_refuses_to_start_without_audiences(settings):
@@ -176,8 +209,6 @@ def test_dev_mode_refuses_to_start_on_app_engine(settings, monkeypatch):
     monkeypatch.setenv("GAE_ENV", "standard")
     with pytest.raises(RuntimeError):
         create_app({"ROSTER_SETTINGS": settings.replace(auth_mode="dev")})
-
-
 
 
 def test_eight_teammates_clicking_import_at_once_start_one_run(app, spreadsheet, auth, emulator):
@@ -196,8 +227,9 @@ def test_eight_teammates_clicking_import_at_once_start_one_run(app, spreadsheet,
     def click() -> None:
         client = app.test_client()
         barrier.wait()
-        answers.append(client.post(f"/api/v1/sheets/{spreadsheet}/imports", json={},
-                                   headers=headers))
+        answers.append(
+            client.post(f"/api/v1/sheets/{spreadsheet}/imports", json={}, headers=headers)
+        )
 
     threads = [threading.Thread(target=click) for _ in range(8)]
     for thread in threads:
@@ -222,15 +254,22 @@ def test_eight_teammates_clicking_import_at_once_start_one_run(app, spreadsheet,
 def test_a_chunked_body_is_read_like_any_other(client, spreadsheet, auth):
     from io import BytesIO
 
-    response = client.post(validate_url(spreadsheet), input_stream=BytesIO(b'{"bogus": 1}'),
-                           content_type="application/json",
-                           headers={**auth(), "Transfer-Encoding": "chunked"},
-                           environ_overrides={"wsgi.input_terminated": True})
+    response = client.post(
+        validate_url(spreadsheet),
+        input_stream=BytesIO(b'{"bogus": 1}'),
+        content_type="application/json",
+        headers={**auth(), "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert response.status_code == 422 and "bogus" in response.json["detail"]
 
 
 def test_a_body_that_is_not_json_gets_a_plain_sentence(client, spreadsheet, auth):
-    response = client.post(validate_url(spreadsheet), data=b"worksheet=Clients",
-                           content_type="application/json", headers=auth())
+    response = client.post(
+        validate_url(spreadsheet),
+        data=b"worksheet=Clients",
+        content_type="application/json",
+        headers=auth(),
+    )
     assert response.status_code == 422
     assert response.json["detail"].startswith("The request body must be a JSON object")

@@ -11,8 +11,12 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 def test_the_api_answers_every_generated_request_as_documented(app, auth, spreadsheet):
@@ -24,8 +28,9 @@ def test_the_api_answers_every_generated_request_as_documented(app, auth, spread
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def answers_as_documented(case) -> None:
             case.call_and_validate(headers=headers, checks=CHECKS)
 

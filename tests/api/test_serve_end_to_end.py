@@ -28,13 +28,29 @@ def free_port() -> int:
 def server(settings, emulator, certs_url):
     """`roster serve` in its own process, configured only through the environment."""
     port = free_port()
-    env = {**os.environ, "ROSTER_DATABASE_URL": settings.database_url,
-           "ROSTER_ID_TOKEN_AUDIENCES": TEST_AUDIENCE, "ROSTER_ID_TOKEN_CERTS_URL": certs_url,
-           "SHEETS_EMULATOR_HOST": emulator.host, "ROSTER_ARGON2_PROFILE": "test"}
+    env = {
+        **os.environ,
+        "ROSTER_DATABASE_URL": settings.database_url,
+        "ROSTER_ID_TOKEN_AUDIENCES": TEST_AUDIENCE,
+        "ROSTER_ID_TOKEN_CERTS_URL": certs_url,
+        "SHEETS_EMULATOR_HOST": emulator.host,
+        "ROSTER_ARGON2_PROFILE": "test",
+    }
     env.pop("ROSTER_AUTH", None)
     process = subprocess.Popen(
-        [sys.executable, "-c", "from service.cli import main; main()", "serve", "--port",
-         str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-c",
+            "from service.cli import main; main()",
+            "serve",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -50,10 +66,12 @@ def server(settings, emulator, certs_url):
     process.communicate(timeout=10)
 
 
-def test_validate_through_a_running_server_puts_notes_in_the_sheet(server, settings, emulator,
-                                                                     make_token):
-    spreadsheet = emulator.create_spreadsheet(Tab("Clients", [HEADER, *ROWS]),
-                                              spreadsheet_id="1EndToEndRosterSheet00000000")
+def test_validate_through_a_running_server_puts_notes_in_the_sheet(
+    server, settings, emulator, make_token
+):
+    spreadsheet = emulator.create_spreadsheet(
+        Tab("Clients", [HEADER, *ROWS]), spreadsheet_id="1EndToEndRosterSheet00000000"
+    )
     roster = Roster(settings)
     with roster.db.session() as session:
         organisation = directory.find_organisation(session, None)
@@ -61,8 +79,12 @@ def test_validate_through_a_running_server_puts_notes_in_the_sheet(server, setti
         directory.add_tags(session, organisation, ["VIP"])
         directory.link_sheet(session, organisation, spreadsheet)
     roster.close()
-    response = requests.post(f"{server}/api/v1/sheets/{spreadsheet}/validate", json={},
-                             headers={"Authorization": f"Bearer {make_token()}"}, timeout=30)
+    response = requests.post(
+        f"{server}/api/v1/sheets/{spreadsheet}/validate",
+        json={},
+        headers={"Authorization": f"Bearer {make_token()}"},
+        timeout=30,
+    )
     assert response.status_code == 200, response.text
     assert response.json()["summary"]["errors"] == 2
     assert set(emulator.notes(spreadsheet)) == {"A3", "F4"}

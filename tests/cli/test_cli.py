@@ -20,9 +20,13 @@ def write(tmp_path: Path, name: str, *lines: str) -> str:
 
 @pytest.fixture
 def clean_csv(tmp_path) -> str:
-    return write(tmp_path, "clean.csv", HEADER,
-                 "ann@example.com,Abcdef1!x,Ann,Lee,19800101,female,VIP",
-                 "bob@example.com,Abcdef1!y,Bob,Ray,19810202,male,")
+    return write(
+        tmp_path,
+        "clean.csv",
+        HEADER,
+        "ann@example.com,Abcdef1!x,Ann,Lee,19800101,female,VIP",
+        "bob@example.com,Abcdef1!y,Bob,Ray,19810202,male,",
+    )
 
 
 def test_validate_a_clean_file_exits_0(run_cli, clean_csv):
@@ -33,9 +37,13 @@ def test_validate_a_clean_file_exits_0(run_cli, clean_csv):
 
 
 def test_validate_with_errors_exits_1_and_lists_cells_in_order(run_cli, tmp_path):
-    path = write(tmp_path, "bad.csv", HEADER,
-                 "Ann@Example.com,Abcdef1!x,Ann,Lee,19800101,Male,",
-                 "bob@example.com,weak,Bob,Ray,1981-02-02,male,")
+    path = write(
+        tmp_path,
+        "bad.csv",
+        HEADER,
+        "Ann@Example.com,Abcdef1!x,Ann,Lee,19800101,Male,",
+        "bob@example.com,weak,Bob,Ray,1981-02-02,male,",
+    )
     code, out, _ = run_cli("validate", path)
     assert code == 1
     cells = [line.split()[0] for line in out.splitlines()[:-1]]
@@ -51,17 +59,29 @@ def test_validate_json_has_summary_and_issues(run_cli, tmp_path):
     result = json.loads(out)
     assert result["summary"] == {"rows": 1, "errors": 1, "warnings": 0}
     assert result["issues"][0] == {
-        "row": 2, "column": 6, "cell": "F2", "field": "gender", "code": "gender.invalid",
-        "severity": "error", "message": 'The gender must be exactly "male" or "female".',
-        "fix": None}
+        "row": 2,
+        "column": 6,
+        "cell": "F2",
+        "field": "gender",
+        "code": "gender.invalid",
+        "severity": "error",
+        "message": 'The gender must be exactly "male" or "female".',
+        "fix": None,
+    }
 
 
-@pytest.mark.parametrize("args, message", [
-    (["validate", "missing.csv"], "cannot be read"),
-    (["validate", "roster.txt"], "neither a .csv/.xlsx file"),
-    (["validate", "--format", "yaml", "x.csv"], "Invalid value"),
-    (["members", "add", "someone@example.com", "--org", "nowhere"], 'no organisation "nowhere"'),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["validate", "missing.csv"], "cannot be read"),
+        (["validate", "roster.txt"], "neither a .csv/.xlsx file"),
+        (["validate", "--format", "yaml", "x.csv"], "Invalid value"),
+        (
+            ["members", "add", "someone@example.com", "--org", "nowhere"],
+            'no organisation "nowhere"',
+        ),
+    ],
+)
 def test_a_command_that_cannot_run_exits_2_with_one_line(run_cli, args, message):
     code, out, err = run_cli(*args)
     assert code == 2
@@ -71,8 +91,9 @@ def test_a_command_that_cannot_run_exits_2_with_one_line(run_cli, args, message)
 
 def test_a_csv_that_is_not_utf8_is_refused_with_advice(run_cli, tmp_path):
     path = tmp_path / "latin1.csv"
-    path.write_bytes((HEADER + "\nzoe@example.com,Abcdef1!x,Zoë,Lee,19800101,female,\n")
-                     .encode("latin-1"))
+    path.write_bytes(
+        (HEADER + "\nzoe@example.com,Abcdef1!x,Zoë,Lee,19800101,female,\n").encode("latin-1")
+    )
     code, _, err = run_cli("validate", str(path))
     assert code == 2
     assert "not UTF-8" in err and "CSV UTF-8" in err
@@ -80,8 +101,11 @@ def test_a_csv_that_is_not_utf8_is_refused_with_advice(run_cli, tmp_path):
 
 def test_a_csv_with_a_byte_order_mark_reads_its_first_header(run_cli, tmp_path):
     path = tmp_path / "bom.csv"
-    path.write_bytes(("\ufeff" + HEADER + "\nann@example.com,Abcdef1!x,Ann,Lee,19800101,female,\n")
-                     .encode("utf-8"))
+    path.write_bytes(
+        ("\ufeff" + HEADER + "\nann@example.com,Abcdef1!x,Ann,Lee,19800101,female,\n").encode(
+            "utf-8"
+        )
+    )
     code, out, _ = run_cli("validate", str(path))
     assert code == 0, out
 
@@ -92,8 +116,9 @@ def test_xlsx_dates_formulas_and_errors_are_reported(run_cli, tmp_path):
     book = Workbook()
     sheet = book.active
     sheet.append(HEADER.split(","))
-    sheet.append(["ann@example.com", "Abcdef1!x", "Ann", "Lee", dt.datetime(1980, 1, 1),
-                  "female", None])
+    sheet.append(
+        ["ann@example.com", "Abcdef1!x", "Ann", "Lee", dt.datetime(1980, 1, 1), "female", None]
+    )
     sheet.append(["bob@example.com", "Abcdef1!x", "=A2", "Ray", "19810202", "male", None])
     path = tmp_path / "roster.xlsx"
     book.save(path)
@@ -116,15 +141,35 @@ def test_annotate_writes_a_copy_with_comments_on_the_wrong_cells(run_cli, tmp_pa
 
 def test_admin_commands_set_up_an_organisation(run_cli, tmp_path):
     assert run_cli("orgs", "create", "north-clinic", "--name", "North Clinic")[0] == 0
-    assert run_cli("members", "add", "Coach@Example.com", "--org", "north-clinic",
-                   "--role", "admin")[0] == 0
+    assert (
+        run_cli("members", "add", "Coach@Example.com", "--org", "north-clinic", "--role", "admin")[
+            0
+        ]
+        == 0
+    )
     assert run_cli("tags", "add", "VIP", "Diabetes", "--org", "north-clinic")[0] == 0
-    assert run_cli("attributes", "add", "Plan", "--type", "choice", "--choices", "Gold,Silver",
-                   "--org", "north-clinic")[0] == 0
+    assert (
+        run_cli(
+            "attributes",
+            "add",
+            "Plan",
+            "--type",
+            "choice",
+            "--choices",
+            "Gold,Silver",
+            "--org",
+            "north-clinic",
+        )[0]
+        == 0
+    )
     code, _, err = run_cli("attributes", "add", "Plan", "--type", "text", "--org", "north-clinic")
     assert code == 2 and "already exists" in err
-    path = write(tmp_path, "r.csv", HEADER + ",attribute:Plan",
-                 "ann@example.com,Abcdef1!x,Ann,Lee,19800101,female,vip,gold")
+    path = write(
+        tmp_path,
+        "r.csv",
+        HEADER + ",attribute:Plan",
+        "ann@example.com,Abcdef1!x,Ann,Lee,19800101,female,vip,gold",
+    )
     code, out, _ = run_cli("validate", path, "--org", "north-clinic", "--format", "json")
     fixes = {i["cell"]: i["fix"] for i in json.loads(out)["issues"]}
     assert fixes == {"G2": "VIP", "H2": "Gold"}
@@ -157,9 +202,13 @@ def test_importing_again_creates_nobody(run_cli, clean_csv):
 
 
 def test_all_or_nothing_import_with_one_bad_row_writes_nothing(run_cli, tmp_path):
-    path = write(tmp_path, "r.csv", HEADER,
-                 "ann@example.com,Abcdef1!x,Ann,Lee,19800101,female,",
-                 "bob@example.com,Abcdef1!x,Bob,Ray,19810231,male,")
+    path = write(
+        tmp_path,
+        "r.csv",
+        HEADER,
+        "ann@example.com,Abcdef1!x,Ann,Lee,19800101,female,",
+        "bob@example.com,Abcdef1!x,Bob,Ray,19810231,male,",
+    )
     code, out, err = run_cli("import", path)
     assert code == 1
     assert "Nothing was imported" in err
@@ -167,9 +216,13 @@ def test_all_or_nothing_import_with_one_bad_row_writes_nothing(run_cli, tmp_path
 
 
 def test_skip_invalid_imports_the_good_rows_only(run_cli, tmp_path):
-    path = write(tmp_path, "r.csv", HEADER,
-                 "ann@example.com,Abcdef1!x,Ann,Lee,19800101,female,",
-                 "bob@example.com,Abcdef1!x,Bob,Ray,19810231,male,")
+    path = write(
+        tmp_path,
+        "r.csv",
+        HEADER,
+        "ann@example.com,Abcdef1!x,Ann,Lee,19800101,female,",
+        "bob@example.com,Abcdef1!x,Bob,Ray,19810231,male,",
+    )
     code, out, _ = run_cli("import", path, "--skip-invalid")
     assert code == 0
     assert "1 created" in out and "1 rows with errors not imported" in out
@@ -190,8 +243,14 @@ def test_the_example_roster_shows_its_typical_mistakes(run_cli):
     code, out, _ = run_cli("validate", str(EXAMPLES / "roster.csv"), "--format", "json")
     assert code == 1
     codes = {i["code"] for i in json.loads(out)["issues"]}
-    assert {"email.duplicate", "email.not_lowercase", "birthdate.format",
-            "birthdate.not_a_date", "gender.invalid", "tag.wrong_case"} <= codes
+    assert {
+        "email.duplicate",
+        "email.not_lowercase",
+        "birthdate.format",
+        "birthdate.not_a_date",
+        "gender.invalid",
+        "tag.wrong_case",
+    } <= codes
     assert run_cli("validate", str(EXAMPLES / "clean_roster.csv"))[0] == 0
 
 
@@ -199,9 +258,17 @@ def test_validate_a_google_sheet_writes_notes_through_the_emulator(run_cli, cli_
     from tests.sheets_emulator import SheetsEmulator, Tab
 
     with SheetsEmulator() as emulator:
-        sheet = emulator.create_spreadsheet(Tab("Clients", [
-            HEADER.split(","), ["Ann@Example.com", "Abcdef1!x", "Ann", "Lee", "19800101",
-                                "female"]], gid=7), spreadsheet_id="1CliSheetThroughTheEmulator0")
+        sheet = emulator.create_spreadsheet(
+            Tab(
+                "Clients",
+                [
+                    HEADER.split(","),
+                    ["Ann@Example.com", "Abcdef1!x", "Ann", "Lee", "19800101", "female"],
+                ],
+                gid=7,
+            ),
+            spreadsheet_id="1CliSheetThroughTheEmulator0",
+        )
         emulator.set_note(sheet, "C2", "Prefers mornings", sheet="Clients")
         cli_env["SHEETS_EMULATOR_HOST"] = emulator.host
         url = f"https://docs.google.com/spreadsheets/d/{sheet}/edit#gid=7"
@@ -214,8 +281,10 @@ def test_validate_a_google_sheet_writes_notes_through_the_emulator(run_cli, cli_
 
 def test_blank_lines_do_not_count_toward_the_row_limit(run_cli, tmp_path):
     path = tmp_path / "r.csv"
-    path.write_text(HEADER + "\nann@example.com,Abcdef1!x,Ann,Lee,19800101,female,\n"
-                    + "\n" * 120_000, encoding="utf-8")
+    path.write_text(
+        HEADER + "\nann@example.com,Abcdef1!x,Ann,Lee,19800101,female,\n" + "\n" * 120_000,
+        encoding="utf-8",
+    )
     code, out, _ = run_cli("validate", str(path))
     assert code == 0 and "1 rows" in out
 

@@ -34,8 +34,10 @@ HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender"
 
 
 def roster_csv(path: Path, rows: int) -> str:
-    lines = [HEADER] + [f"client{n}@example.com,Secret-{n:03d}x,First{n},Last{n},19800101,female"
-                        for n in range(rows)]
+    lines = [HEADER] + [
+        f"client{n}@example.com,Secret-{n:03d}x,First{n},Last{n},19800101,female"
+        for n in range(rows)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return str(path)
 
@@ -65,8 +67,9 @@ def unavailable(reason: str) -> None:
 @pytest.fixture(scope="module")
 def tasks_emulator(tmp_path_factory) -> Iterator[str]:
     """gcloud-tasks-emulator in its own virtualenv, serving QUEUE; yields its host:port."""
-    setup = subprocess.run(["bash", str(EMULATOR), "--setup-only"], capture_output=True,
-                           text=True, timeout=600)
+    setup = subprocess.run(
+        ["bash", str(EMULATOR), "--setup-only"], capture_output=True, text=True, timeout=600
+    )
     if setup.returncode != 0:
         unavailable(f"the Cloud Tasks emulator could not be installed: {setup.stderr[-2000:]}")
     port = free_port()
@@ -74,8 +77,19 @@ def tasks_emulator(tmp_path_factory) -> Iterator[str]:
     with log_path.open("w") as log:
         # --max-retries: a task the backend keeps refusing must not loop for ever in a test.
         process = subprocess.Popen(
-            ["bash", str(EMULATOR), "--port", str(port), "--default-queue", QUEUE,
-             "--max-retries", "3"], stdout=log, stderr=subprocess.STDOUT)
+            [
+                "bash",
+                str(EMULATOR),
+                "--port",
+                str(port),
+                "--default-queue",
+                QUEUE,
+                "--max-retries",
+                "3",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -111,13 +125,19 @@ class Backend:
 def backend(settings, tasks_emulator) -> Iterator[Backend]:
     """The backend the emulator calls: two rows per chunk, and one chunk per task."""
     served = Backend()
-    served.app = create_app({
-        "ROSTER_SETTINGS": settings.replace(
-            tasks="cloud-tasks", tasks_queue=QUEUE, tasks_emulator_host=tasks_emulator,
-            tasks_target_url=served.url, tasks_service_account=SERVICE_ACCOUNT,
-            import_chunk_size=2),
-        "ROSTER_TASKS_BUDGET_SECONDS": 0,
-    })
+    served.app = create_app(
+        {
+            "ROSTER_SETTINGS": settings.replace(
+                tasks="cloud-tasks",
+                tasks_queue=QUEUE,
+                tasks_emulator_host=tasks_emulator,
+                tasks_target_url=served.url,
+                tasks_service_account=SERVICE_ACCOUNT,
+                import_chunk_size=2,
+            ),
+            "ROSTER_TASKS_BUDGET_SECONDS": 0,
+        }
+    )
     thread = threading.Thread(target=served.server.serve_forever, daemon=True)
     thread.start()
     yield served
@@ -155,31 +175,48 @@ def test_a_queued_task_posts_the_import_id_with_the_queue_token(tasks_emulator, 
     paused = QUEUE.replace("/imports", "/paused")
     client.create_queue(parent=paused.rsplit("/queues/", 1)[0], queue={"name": paused})
     client.pause_queue(name=paused)
-    configured = settings.replace(tasks="cloud-tasks", tasks_queue=paused,
-                                  tasks_emulator_host=tasks_emulator, tasks_target_url=TARGET + "/",
-                                  tasks_service_account=SERVICE_ACCOUNT)
+    configured = settings.replace(
+        tasks="cloud-tasks",
+        tasks_queue=paused,
+        tasks_emulator_host=tasks_emulator,
+        tasks_target_url=TARGET + "/",
+        tasks_service_account=SERVICE_ACCOUNT,
+    )
 
     name = cloud_tasks.enqueue(configured, "run-1", step=40)
 
     [task] = client.list_tasks(parent=paused).tasks
     assert name == task.name == f"{paused}/tasks/run-1-40"
     request = task.http_request
-    assert (request.http_method, request.url) == (tasks_v2.HttpMethod.POST,
-                                                  f"{TARGET}/api/v1/imports/run-1/work")
+    assert (request.http_method, request.url) == (
+        tasks_v2.HttpMethod.POST,
+        f"{TARGET}/api/v1/imports/run-1/work",
+    )
     assert request.body == b'{"import_id": "run-1"}'
     assert request.headers["Content-Type"] == "application/json"
     assert (request.oidc_token.service_account_email, request.oidc_token.audience) == (
-        SERVICE_ACCOUNT, TARGET)
+        SERVICE_ACCOUNT,
+        TARGET,
+    )
     channel.close()
 
 
 # The gate in production: only the queue's OIDC token, checked by google-auth.
 
+
 @pytest.fixture
 def queue_app(settings, certs_url):
-    app = create_app({"ROSTER_SETTINGS": settings.replace(
-        tasks="cloud-tasks", tasks_queue=QUEUE, tasks_target_url=TARGET,
-        tasks_service_account=SERVICE_ACCOUNT, id_token_certs_url=certs_url)})
+    app = create_app(
+        {
+            "ROSTER_SETTINGS": settings.replace(
+                tasks="cloud-tasks",
+                tasks_queue=QUEUE,
+                tasks_target_url=TARGET,
+                tasks_service_account=SERVICE_ACCOUNT,
+                id_token_certs_url=certs_url,
+            )
+        }
+    )
     yield app
     app.extensions["roster"].close()
 
@@ -194,8 +231,9 @@ def call(queue_app, make_token):
             token = make_token(email=SERVICE_ACCOUNT, audience=TARGET)
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        return client.post(f"/api/v1/imports/{run_id}/work", json={"import_id": run_id},
-                           headers=headers)
+        return client.post(
+            f"/api/v1/imports/{run_id}/work", json={"import_id": run_id}, headers=headers
+        )
 
     return post
 
@@ -219,21 +257,30 @@ def test_a_request_without_a_token_is_refused_with_401(call, roster, tmp_path):
 
 def test_app_engine_and_cloud_tasks_headers_alone_are_refused_with_401(call, roster, tmp_path):
     run_id = start(roster, roster_csv(tmp_path / "roster.csv", 1))
-    forged = {"X-AppEngine-QueueName": "imports", "X-AppEngine-TaskName": "t1",
-              "X-CloudTasks-QueueName": "imports", "X-CloudTasks-TaskName": "t1"}
+    forged = {
+        "X-AppEngine-QueueName": "imports",
+        "X-AppEngine-TaskName": "t1",
+        "X-CloudTasks-QueueName": "imports",
+        "X-CloudTasks-TaskName": "t1",
+    }
 
     assert call(run_id, token=None, **forged).status_code == 401
     assert get_run(roster.db, run_id).status == "queued"
 
 
-@pytest.mark.parametrize("claims", [
-    {"audience": "https://someone-else.example.com"},
-    {"signed_by_stranger": True},
-    {"expires_in": -600},
-    {"issuer": "https://evil.example.com"},
-], ids=["another audience", "not signed by Google", "expired", "another issuer"])
-def test_a_token_that_google_auth_rejects_is_refused_with_401(call, make_token, roster, tmp_path,
-                                                              claims):
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"audience": "https://someone-else.example.com"},
+        {"signed_by_stranger": True},
+        {"expires_in": -600},
+        {"issuer": "https://evil.example.com"},
+    ],
+    ids=["another audience", "not signed by Google", "expired", "another issuer"],
+)
+def test_a_token_that_google_auth_rejects_is_refused_with_401(
+    call, make_token, roster, tmp_path, claims
+):
     run_id = start(roster, roster_csv(tmp_path / "roster.csv", 1))
     token = make_token(**{"email": SERVICE_ACCOUNT, "audience": TARGET, **claims})
 
@@ -241,8 +288,9 @@ def test_a_token_that_google_auth_rejects_is_refused_with_401(call, make_token, 
     assert get_run(roster.db, run_id).status == "queued"
 
 
-def test_a_token_for_another_service_account_is_refused_with_403(call, make_token, roster,
-                                                                  tmp_path):
+def test_a_token_for_another_service_account_is_refused_with_403(
+    call, make_token, roster, tmp_path
+):
     run_id = start(roster, roster_csv(tmp_path / "roster.csv", 1))
     token = make_token(email="someone@roster-test.iam.gserviceaccount.com", audience=TARGET)
 
@@ -259,8 +307,11 @@ def test_a_task_for_an_unknown_import_is_acknowledged_so_the_queue_drops_it(call
 
 def test_a_body_naming_another_import_is_refused(queue_app, make_token):
     token = make_token(email=SERVICE_ACCOUNT, audience=TARGET)
-    response = queue_app.test_client().post("/api/v1/imports/a/work", json={"import_id": "b"},
-                                            headers={"Authorization": f"Bearer {token}"})
+    response = queue_app.test_client().post(
+        "/api/v1/imports/a/work",
+        json={"import_id": "b"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
 
     assert response.status_code == 400
 
@@ -268,8 +319,11 @@ def test_a_body_naming_another_import_is_refused(queue_app, make_token):
 def test_a_run_held_by_a_live_worker_asks_the_queue_to_retry(call, roster, tmp_path):
     run_id = start(roster, roster_csv(tmp_path / "roster.csv", 1))
     with roster.db.session() as session:
-        session.execute(update(ImportRun).where(ImportRun.id == run_id).values(
-            status="running", lease="another-worker", heartbeat_at=utcnow()))
+        session.execute(
+            update(ImportRun)
+            .where(ImportRun.id == run_id)
+            .values(status="running", lease="another-worker", heartbeat_at=utcnow())
+        )
 
     response = call(run_id)
 
@@ -280,15 +334,25 @@ def test_a_run_held_by_a_live_worker_asks_the_queue_to_retry(call, roster, tmp_p
 
 # How the gate is chosen from the settings.
 
+
 def test_the_emulator_gate_refuses_a_request_naming_another_queue(settings, roster, tmp_path):
-    app = create_app({"ROSTER_SETTINGS": settings.replace(
-        tasks="cloud-tasks", tasks_queue=QUEUE, tasks_emulator_host="127.0.0.1:1",
-        tasks_target_url=TARGET)})
+    app = create_app(
+        {
+            "ROSTER_SETTINGS": settings.replace(
+                tasks="cloud-tasks",
+                tasks_queue=QUEUE,
+                tasks_emulator_host="127.0.0.1:1",
+                tasks_target_url=TARGET,
+            )
+        }
+    )
     run_id = start(roster, roster_csv(tmp_path / "roster.csv", 1))
 
-    response = app.test_client().post(f"/api/v1/imports/{run_id}/work",
-                                      json={"import_id": run_id},
-                                      headers={"X-CloudTasks-QueueName": "other"})
+    response = app.test_client().post(
+        f"/api/v1/imports/{run_id}/work",
+        json={"import_id": run_id},
+        headers={"X-CloudTasks-QueueName": "other"},
+    )
 
     assert response.status_code == 401
     app.extensions["roster"].close()
@@ -297,26 +361,44 @@ def test_the_emulator_gate_refuses_a_request_naming_another_queue(settings, rost
 # These call the factory `create_app` runs at start rather than `create_app` itself, which would
 # leave its database engine open when the wiring raises.
 
+
 def test_the_emulator_switch_is_refused_on_app_engine(settings, monkeypatch):
     monkeypatch.setenv("GAE_ENV", "standard")
-    configured = settings.replace(tasks="cloud-tasks", tasks_queue=QUEUE,
-                                  tasks_emulator_host="127.0.0.1:9022", tasks_target_url=TARGET)
+    configured = settings.replace(
+        tasks="cloud-tasks",
+        tasks_queue=QUEUE,
+        tasks_emulator_host="127.0.0.1:9022",
+        tasks_target_url=TARGET,
+    )
 
     with pytest.raises(RuntimeError, match="not run on App Engine"):
         make_queue_gate(configured)
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"tasks_service_account": None}, "ROSTER_TASKS_SERVICE_ACCOUNT"),
-    ({"tasks_target_url": None}, "ROSTER_TASKS_TARGET_URL"),
-    ({"tasks_target_url": "http://roster-test.ew.r.appspot.com"}, "https base URL"),
-    ({"tasks_queue": "imports"}, "ROSTER_TASKS_QUEUE"),
-    ({"tasks": "cloud_tasks"}, "ROSTER_TASKS must be"),
-], ids=["no service account", "no target", "a plain http target", "a short queue name",
-        "a misspelt mode"])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"tasks_service_account": None}, "ROSTER_TASKS_SERVICE_ACCOUNT"),
+        ({"tasks_target_url": None}, "ROSTER_TASKS_TARGET_URL"),
+        ({"tasks_target_url": "http://roster-test.ew.r.appspot.com"}, "https base URL"),
+        ({"tasks_queue": "imports"}, "ROSTER_TASKS_QUEUE"),
+        ({"tasks": "cloud_tasks"}, "ROSTER_TASKS must be"),
+    ],
+    ids=[
+        "no service account",
+        "no target",
+        "a plain http target",
+        "a short queue name",
+        "a misspelt mode",
+    ],
+)
 def test_cloud_tasks_half_configured_stops_the_app_at_start(settings, changes, message):
-    configured = settings.replace(tasks="cloud-tasks", tasks_queue=QUEUE,
-                                  tasks_target_url=TARGET, tasks_service_account=SERVICE_ACCOUNT)
+    configured = settings.replace(
+        tasks="cloud-tasks",
+        tasks_queue=QUEUE,
+        tasks_target_url=TARGET,
+        tasks_service_account=SERVICE_ACCOUNT,
+    )
 
     with pytest.raises(RuntimeError, match=message):
         make_queue_gate(configured.replace(**changes))
@@ -326,8 +408,11 @@ def test_with_inline_imports_nobody_can_call_the_handler(settings, make_token):
     app = create_app({"ROSTER_SETTINGS": settings})
     token = make_token(email=SERVICE_ACCOUNT, audience=TARGET)
 
-    response = app.test_client().post("/api/v1/imports/x/work", json={"import_id": "x"},
-                                      headers={"Authorization": f"Bearer {token}"})
+    response = app.test_client().post(
+        "/api/v1/imports/x/work",
+        json={"import_id": "x"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
 
     assert response.status_code == 404
     app.extensions["roster"].close()

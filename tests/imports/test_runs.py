@@ -27,8 +27,10 @@ def roster_csv(path: Path, rows: int, bad_row: int | None = None) -> str:
     lines = [HEADER]
     for n in range(rows):
         birthdate = "19800231" if n == bad_row else "19800101"
-        lines.append(f"client{n:05d}@example.com,Secret-{n:05d}x,First{n},Last{n},{birthdate},"
-                     f"{'female' if n % 2 else 'male'},VIP")
+        lines.append(
+            f"client{n:05d}@example.com,Secret-{n:05d}x,First{n},Last{n},{birthdate},"
+            f"{'female' if n % 2 else 'male'},VIP"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return str(path)
 
@@ -86,8 +88,9 @@ def test_hashing_in_a_process_pool_keeps_the_order(tmp_path):
 def test_importing_again_creates_nobody(roster, org_id, tmp_path):
     source = roster_csv(tmp_path / "r.csv", 60)
     jobs.work(roster, jobs.start_import(roster, org_id, source, None, "c@example.com").run.id)
-    again = jobs.work(roster, jobs.start_import(roster, org_id, source, None,
-                                                "c@example.com").run.id)
+    again = jobs.work(
+        roster, jobs.start_import(roster, org_id, source, None, "c@example.com").run.id
+    )
     assert (again.created, again.skipped) == (0, 60)
     assert clients(roster) == 60
 
@@ -136,16 +139,24 @@ def test_concurrent_imports_of_one_sheet_open_a_single_run(roster, org_id, tmp_p
 def _cli(env: dict[str, str | None], *args: str) -> subprocess.Popen:
     """`roster ...` in a process of its own; None in env removes that variable."""
     merged = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
-    return subprocess.Popen([sys.executable, "-c", "from service.cli import main; main()", *args],
-                            env=merged, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", "from service.cli import main; main()", *args],
+        env=merged,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
-def test_a_worker_killed_mid_run_is_resumed_by_the_next_import(roster, org_id, tmp_path,
-                                                               cli_env):
+def test_a_worker_killed_mid_run_is_resumed_by_the_next_import(roster, org_id, tmp_path, cli_env):
     rows = 400
     source = roster_csv(tmp_path / "r.csv", rows)
-    env = {**cli_env, "ROSTER_ARGON2_PROFILE": "production", "ROSTER_IMPORT_CHUNK_SIZE": "20",
-           "ROSTER_IMPORT_STALE_SECONDS": "2"}
+    env = {
+        **cli_env,
+        "ROSTER_ARGON2_PROFILE": "production",
+        "ROSTER_IMPORT_CHUNK_SIZE": "20",
+        "ROSTER_IMPORT_STALE_SECONDS": "2",
+    }
     first = _cli(env, "import", source, "--as", "first@example.com")
     deadline = time.monotonic() + 60
     while clients(roster) < 60:  # a few chunks are committed
@@ -181,8 +192,17 @@ def test_update_existing_changes_profiles_but_never_the_password(roster, org_id,
     changed = (tmp_path / "r.csv").read_text().replace("First0,Last0", "Renamed,Person")
     changed = changed.replace("Secret-00000x", "Another-Pass9!")
     (tmp_path / "changed.csv").write_text(changed)
-    run = jobs.work(roster, jobs.start_import(roster, org_id, str(tmp_path / "changed.csv"), None,
-                                              "c@example.com", update_existing=True).run.id)
+    run = jobs.work(
+        roster,
+        jobs.start_import(
+            roster,
+            org_id,
+            str(tmp_path / "changed.csv"),
+            None,
+            "c@example.com",
+            update_existing=True,
+        ).run.id,
+    )
     assert (run.created, run.updated, run.skipped) == (0, 2, 0)
     with roster.db.session() as session:
         after = session.scalar(select(Client).where(Client.email == "client00000@example.com"))
@@ -196,11 +216,15 @@ def test_taking_over_a_dead_run_uses_the_new_request(roster, org_id, tmp_path):
     first = jobs.start_import(roster, org_id, source, None, "alice@example.com").run
     with roster.db.session() as session:  # alice's worker died two minutes ago
         session.get(ImportRun, first.id).heartbeat_at -= dt.timedelta(minutes=2)
-    taken = jobs.start_import(roster, org_id, source, None, "bob@example.com",
-                              mode="skip_invalid", update_existing=True).run
+    taken = jobs.start_import(
+        roster, org_id, source, None, "bob@example.com", mode="skip_invalid", update_existing=True
+    ).run
     assert taken.id == first.id
     assert (taken.started_by, taken.mode, taken.update_existing) == (
-        "bob@example.com", "skip_invalid", True)
+        "bob@example.com",
+        "skip_invalid",
+        True,
+    )
     done = jobs.work(roster, taken.id)
     assert (done.status, done.created) == ("succeeded", 5)
 

@@ -15,8 +15,9 @@ def run() -> ImportRun:
 
 def test_each_row_gets_its_outcome_on_its_email_cell():
     grid = Grid([HEADER, ["ann@example.com", "Ann"], ["bob@example.com", "Bob"]])
-    notes, misplaced = result_notes(grid, [(2, "ann@example.com", "created"),
-                                           (3, "bob@example.com", "skipped")], run())
+    notes, misplaced = result_notes(
+        grid, [(2, "ann@example.com", "created"), (3, "bob@example.com", "skipped")], run()
+    )
     assert misplaced == 0
     assert "imported as a new client" in notes[(1, 0)]
     assert "skipped: already a client" in notes[(2, 0)]
@@ -25,8 +26,9 @@ def test_each_row_gets_its_outcome_on_its_email_cell():
 
 def test_a_row_sorted_away_meanwhile_is_counted_not_misplaced():
     grid = Grid([HEADER, ["bob@example.com", "Bob"], ["ann@example.com", "Ann"]])
-    notes, misplaced = result_notes(grid, [(2, "ann@example.com", "created"),
-                                           (3, "bob@example.com", "created")], run())
+    notes, misplaced = result_notes(
+        grid, [(2, "ann@example.com", "created"), (3, "bob@example.com", "created")], run()
+    )
     assert notes == {} and misplaced == 2
 
 

@@ -10,9 +10,20 @@ from service.roster.issues import Issue, a1
 from service.roster.organisation import AttributeDefinition, OrgSnapshot
 
 HEADER = [
-    "email_address", "initial_password", "first_name", "last_name", "birthdate", "gender",
-    "tag", "tag", "external_id", "attribute:Weight", "attribute:Started", "attribute:Consented",
-    "attribute:Plan", "attribute:Notes",
+    "email_address",
+    "initial_password",
+    "first_name",
+    "last_name",
+    "birthdate",
+    "gender",
+    "tag",
+    "tag",
+    "external_id",
+    "attribute:Weight",
+    "attribute:Started",
+    "attribute:Consented",
+    "attribute:Plan",
+    "attribute:Notes",
 ]
 
 GOOD = {
@@ -60,8 +71,12 @@ def client(header: list[str] = HEADER, **values: str) -> list[str]:
     return cells
 
 
-def validate(*rows: list[str], header: list[str] = HEADER, org: OrgSnapshot = ORG,
-             kinds: dict[tuple[int, int], CellKind] | None = None) -> Validation:
+def validate(
+    *rows: list[str],
+    header: list[str] = HEADER,
+    org: OrgSnapshot = ORG,
+    kinds: dict[tuple[int, int], CellKind] | None = None,
+) -> Validation:
     """Validate a grid made of `header` and `rows`."""
     return validate_grid(Grid([list(header), *map(list, rows)], kinds=kinds or {}), org)
 

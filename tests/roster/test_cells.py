@@ -57,8 +57,11 @@ WRONG_EMAILS = [
     ("\u200bann@example.com", {"email.invisible_characters"}, "ann@example.com"),
     ("ann@example.com\u00a0", {"email.invisible_characters"}, "ann@example.com"),
     ("\ufeffann@example.com", {"email.invisible_characters"}, "ann@example.com"),
-    ("ANN@example.com\u00a0", {"email.invisible_characters", "email.not_lowercase"},
-     "ann@example.com"),
+    (
+        "ANN@example.com\u00a0",
+        {"email.invisible_characters", "email.not_lowercase"},
+        "ann@example.com",
+    ),
     (" ann@example.com ", {"email.surrounding_spaces"}, "ann@example.com"),
     ("ann@example.com\n", {"email.surrounding_spaces"}, "ann@example.com"),
     ("\u3000ann@example.com", {"email.surrounding_spaces"}, "ann@example.com"),
@@ -79,8 +82,11 @@ WRONG_EMAILS = [
     ("ann@example.com, bob@example.com", {"email.invalid"}, None),
     ("ánn@example.com", {"email.invalid"}, None),
     ("a" * 65 + "@example.com", {"email.invalid"}, None),
-    ("ann@" + "a" * 63 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 61 + ".com",
-     {"email.invalid"}, None),
+    (
+        "ann@" + "a" * 63 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 61 + ".com",
+        {"email.invalid"},
+        None,
+    ),
 ]
 
 
@@ -96,15 +102,28 @@ def test_invisible_characters_at_the_ends_and_inside_an_email_make_one_message()
 
 def test_uppercase_email_gets_a_lowercase_fix():
     _, [issue] = check_value("email_address", "Ann.Lee@Example.COM")
-    assert (issue.code, issue.fix, issue.cell) == ("email.not_lowercase", "ann.lee@example.com",
-                                                    "A2")
+    assert (issue.code, issue.fix, issue.cell) == (
+        "email.not_lowercase",
+        "ann.lee@example.com",
+        "A2",
+    )
 
 
-@pytest.mark.parametrize("value", [
-    "ann@example.com", "ann.lee+coach@example.co.uk", "a_b-c@sub.example.org",
-    "o'brien@example.ie", "=ann@example.com", "x@example.io", "a" * 64 + "@example.com",
-    "ann@xn--bcher-kva.example", "1@2.example",
-], ids=repr)
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ann@example.com",
+        "ann.lee+coach@example.co.uk",
+        "a_b-c@sub.example.org",
+        "o'brien@example.ie",
+        "=ann@example.com",
+        "x@example.io",
+        "a" * 64 + "@example.com",
+        "ann@xn--bcher-kva.example",
+        "1@2.example",
+    ],
+    ids=repr,
+)
 def test_a_valid_lowercase_email_passes(value):
     assert_right("email_address", value)
 
@@ -116,13 +135,18 @@ def test_a_blank_email_is_required(value):
 
 
 def test_emails_differing_only_in_case_are_flagged_on_every_occurrence_naming_the_others():
-    validation = validate(client(email_address="ann@example.com"),
-                          client(email_address="bob@example.com"),
-                          client(email_address="Ann@Example.com"),
-                          client(email_address="ANN@example.com "))
+    validation = validate(
+        client(email_address="ann@example.com"),
+        client(email_address="bob@example.com"),
+        client(email_address="Ann@Example.com"),
+        client(email_address="ANN@example.com "),
+    )
     duplicates = [i for i in validation.issues if i.code == "email.duplicate"]
-    assert [(i.cell, i.severity) for i in duplicates] == [("A2", "error"), ("A4", "error"),
-                                                          ("A5", "error")]
+    assert [(i.cell, i.severity) for i in duplicates] == [
+        ("A2", "error"),
+        ("A4", "error"),
+        ("A5", "error"),
+    ]
     assert "rows 4, 5" in duplicates[0].message
     assert "rows 2, 5" in duplicates[1].message
     assert "rows 2, 4" in duplicates[2].message
@@ -141,8 +165,10 @@ def test_two_rows_with_one_email_name_each_other():
 def test_a_duplicate_email_repeated_thousands_of_times_names_a_few_rows_and_counts_the_rest():
     validation = validate(*[client() for _ in range(2000)])
     messages = {i.message for i in validation.issues if i.cell == "A2"}
-    assert messages == {"This email address is also in rows 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 "
-                        "and 1,989 more: each client needs their own."}
+    assert messages == {
+        "This email address is also in rows 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 "
+        "and 1,989 more: each client needs their own."
+    }
 
 
 # --- initial_password ----------------------------------------------------------------------
@@ -183,18 +209,28 @@ def test_a_weak_password_message_says_everything_it_lacks():
     assert issue.message == ("The password needs an uppercase letter, a digit and a symbol.")
 
 
-@pytest.mark.parametrize("value", [
-    "Aa1!aaaa", "Corr3ct-horse", "Aa1!" + "a" * 124, "Pass word1!", "Pässwörd1€",
-    "Ünïcode9_", "Tab\tinside1!", "Emoji🙂Pass1", "Comb\u0301ined1",
-], ids=repr)
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Aa1!aaaa",
+        "Corr3ct-horse",
+        "Aa1!" + "a" * 124,
+        "Pass word1!",
+        "Pässwörd1€",
+        "Ünïcode9_",
+        "Tab\tinside1!",
+        "Emoji🙂Pass1",
+        "Comb\u0301ined1",
+    ],
+    ids=repr,
+)
 def test_a_strong_password_passes(value):
     assert_right("initial_password", value)
 
 
 # --- first_name and last_name --------------------------------------------------------------
 
-BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
-        "\u2069"]
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
 
 WRONG_NAMES = [
     ("", "{}.required", None),
@@ -224,10 +260,24 @@ def test_a_wrong_name_is_an_error_with_a_fix_when_one_is_clear(field, value, cod
 
 
 @pytest.mark.parametrize("field", ["first_name", "last_name"])
-@pytest.mark.parametrize("value", [
-    "Ann", "A", "A" * 100, "José", "Jose\u0301", "Anne-Marie", "O'Brien", "Zoë Lee",
-    "李", "محمد", "Ann  Marie", "=Ann",
-], ids=repr)
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Ann",
+        "A",
+        "A" * 100,
+        "José",
+        "Jose\u0301",
+        "Anne-Marie",
+        "O'Brien",
+        "Zoë Lee",
+        "李",
+        "محمد",
+        "Ann  Marie",
+        "=Ann",
+    ],
+    ids=repr,
+)
 def test_a_plain_name_passes(field, value):
     assert_right(field, value)
 
@@ -280,10 +330,19 @@ def test_a_wrong_birthdate_is_an_error_fixed_only_when_the_date_is_certain(value
     assert_wrong("birthdate", value, {code}, fix)
 
 
-@pytest.mark.parametrize("value", [
-    "19850314", "20000229", "19960229", "19000101", "19000102", TODAY.strftime("%Y%m%d"),
-    (TODAY - dt.timedelta(days=1)).strftime("%Y%m%d"),
-], ids=repr)
+@pytest.mark.parametrize(
+    "value",
+    [
+        "19850314",
+        "20000229",
+        "19960229",
+        "19000101",
+        "19000102",
+        TODAY.strftime("%Y%m%d"),
+        (TODAY - dt.timedelta(days=1)).strftime("%Y%m%d"),
+    ],
+    ids=repr,
+)
 def test_a_real_past_birthdate_written_yyyymmdd_passes(value):
     assert_right("birthdate", value)
 
@@ -385,8 +444,10 @@ def test_every_tag_column_is_checked_and_the_tags_are_loaded_once_each():
     same[second] = "VIP"
     validation = validate(row, wrong, same)
     assert [(i.cell, i.code) for i in validation.issues] == [("H3", "tag.unknown")]
-    assert {c.row: c.tags for c in validation.clients} == {2: ("VIP", "Diabetes type 2"),
-                                                          4: ("VIP",)}
+    assert {c.row: c.tags for c in validation.clients} == {
+        2: ("VIP", "Diabetes type 2"),
+        4: ("VIP",),
+    }
 
 
 # --- external_id ----------------------------------------------------------------------------
@@ -397,13 +458,17 @@ def test_a_short_unused_external_id_passes(value):
     assert_right("external_id", value)
 
 
-@pytest.mark.parametrize(("value", "codes", "fix"), [
-    ("x" * 256, {"external_id.too_long"}, None),
-    (" A-1", {"external_id.surrounding_spaces"}, "A-1"),
-    ("A-1\u200b", {"external_id.invisible_characters"}, "A-1"),
-    ("EXT-1", {"external_id.taken"}, None),
-    (" EXT-1", {"external_id.surrounding_spaces", "external_id.taken"}, "EXT-1"),
-], ids=repr)
+@pytest.mark.parametrize(
+    ("value", "codes", "fix"),
+    [
+        ("x" * 256, {"external_id.too_long"}, None),
+        (" A-1", {"external_id.surrounding_spaces"}, "A-1"),
+        ("A-1\u200b", {"external_id.invisible_characters"}, "A-1"),
+        ("EXT-1", {"external_id.taken"}, None),
+        (" EXT-1", {"external_id.surrounding_spaces", "external_id.taken"}, "EXT-1"),
+    ],
+    ids=repr,
+)
 def test_a_wrong_external_id_is_an_error(value, codes, fix):
     validation, issues = check_value("external_id", value)
     assert {i.code for i in issues} == codes
@@ -412,14 +477,22 @@ def test_a_wrong_external_id_is_an_error(value, codes, fix):
 
 
 def test_an_external_id_used_twice_in_the_sheet_is_flagged_on_both_rows():
-    validation = validate(client(external_id="A-1"),
-                          client(email_address="bob@example.com", external_id="A-1"),
-                          client(email_address="cy@example.com", external_id="a-1"))
+    validation = validate(
+        client(external_id="A-1"),
+        client(email_address="bob@example.com", external_id="A-1"),
+        client(email_address="cy@example.com", external_id="a-1"),
+    )
     assert [(i.cell, i.code, i.message) for i in validation.issues] == [
-        ("I2", "external_id.duplicate",
-         "This external id is also in row 3: each client needs their own."),
-        ("I3", "external_id.duplicate",
-         "This external id is also in row 2: each client needs their own."),
+        (
+            "I2",
+            "external_id.duplicate",
+            "This external id is also in row 3: each client needs their own.",
+        ),
+        (
+            "I3",
+            "external_id.duplicate",
+            "This external id is also in row 2: each client needs their own.",
+        ),
     ]
 
 
@@ -432,13 +505,16 @@ def test_an_external_id_of_another_client_of_the_organisation_is_an_error():
 def test_an_external_id_held_by_the_same_clients_email_is_fine():
     validation = validate(client(email_address="old@example.com", external_id="EXT-1"))
     assert [(i.cell, i.code, i.severity) for i in validation.issues] == [
-        ("A2", "email.already_client", "warning")]
+        ("A2", "email.already_client", "warning")
+    ]
 
 
 def test_an_external_id_of_another_client_is_reported_even_when_the_row_has_other_errors():
     validation = validate(client(gender="Male", external_id="EXT-1"))
-    assert [(i.cell, i.code) for i in validation.issues] == [("F2", "gender.invalid"),
-                                                             ("I2", "external_id.taken")]
+    assert [(i.cell, i.code) for i in validation.issues] == [
+        ("F2", "gender.invalid"),
+        ("I2", "external_id.taken"),
+    ]
 
 
 def test_an_external_id_is_compared_with_the_email_as_it_will_be_once_fixed():
@@ -544,17 +620,27 @@ def test_the_organisations_attributes_are_what_an_attribute_column_is_checked_ag
     assert issues_at(validation, "G2")[0].fix is None
 
 
-@pytest.mark.parametrize(("column", "value", "code", "fix"), [
-    ("external_id", "EXT\x00-1", "external_id.control_characters", "EXT-1"),
-    ("initial_password", "Abcdef1!\x00", "password.control_characters", None),
-])
+@pytest.mark.parametrize(
+    ("column", "value", "code", "fix"),
+    [
+        ("external_id", "EXT\x00-1", "external_id.control_characters", "EXT-1"),
+        ("initial_password", "Abcdef1!\x00", "password.control_characters", None),
+    ],
+)
 def test_control_characters_that_postgresql_cannot_store_are_errors(column, value, code, fix):
     from service.roster.engine import validate_grid
     from service.roster.grid import Grid
     from service.roster.organisation import OrgSnapshot
 
-    header = ["email_address", "initial_password", "first_name", "last_name", "birthdate",
-              "gender", "external_id"]
+    header = [
+        "email_address",
+        "initial_password",
+        "first_name",
+        "last_name",
+        "birthdate",
+        "gender",
+        "external_id",
+    ]
     row = ["ann@example.com", "Abcdef1!x", "Ann", "Lee", "19800101", "female", "EXT-1"]
     row[header.index(column)] = value
     issues = validate_grid(Grid([header, row]), OrgSnapshot()).issues
@@ -567,8 +653,15 @@ def test_tags_that_differ_only_in_case_make_a_case_fix_ambiguous():
     from service.roster.grid import Grid
     from service.roster.organisation import OrgSnapshot
 
-    header = ["email_address", "initial_password", "first_name", "last_name", "birthdate",
-              "gender", "tag"]
+    header = [
+        "email_address",
+        "initial_password",
+        "first_name",
+        "last_name",
+        "birthdate",
+        "gender",
+        "tag",
+    ]
     row = ["ann@example.com", "Abcdef1!x", "Ann", "Lee", "19800101", "female", "Vip"]
     issues = validate_grid(Grid([header, row]), OrgSnapshot(tags=frozenset({"VIP", "vip"}))).issues
     assert [(i.code, i.fix) for i in issues] == [("tag.wrong_case", None)]

@@ -11,12 +11,22 @@ from .builders import GOOD, HEADER, ORG, client, codes_at, issues_at, validate
 REQUIRED_HEADER = list(REQUIRED)
 
 
-@pytest.mark.parametrize("spelling", [
-    ["EMAIL_ADDRESS", "Initial_Password", "First_Name", "LAST_NAME", "Birthdate", "Gender"],
-    ["  email_address ", "\tinitial_password", "first_name\u00a0", "last_name", " birthdate",
-     "gender  "],
-    ["email_address", "initial_password", "first_name", "last_name", "birthdate", "GENDER\n"],
-], ids=["any case", "surrounding spaces", "trailing line break"])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        ["EMAIL_ADDRESS", "Initial_Password", "First_Name", "LAST_NAME", "Birthdate", "Gender"],
+        [
+            "  email_address ",
+            "\tinitial_password",
+            "first_name\u00a0",
+            "last_name",
+            " birthdate",
+            "gender  ",
+        ],
+        ["email_address", "initial_password", "first_name", "last_name", "birthdate", "GENDER\n"],
+    ],
+    ids=["any case", "surrounding spaces", "trailing line break"],
+)
 def test_headers_match_case_insensitively_after_trimming(spelling):
     validation = validate(client(REQUIRED_HEADER), header=spelling)
     assert validation.issues == []
@@ -24,10 +34,16 @@ def test_headers_match_case_insensitively_after_trimming(spelling):
     assert row.email_address == GOOD["email_address"]
 
 
-@pytest.mark.parametrize("header", [
-    "attribute:Weight", "attributes:Weight", "ATTRIBUTE:weight", "Attributes: WEIGHT ",
-    "attribute: Weight",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "attribute:Weight",
+        "attributes:Weight",
+        "ATTRIBUTE:weight",
+        "Attributes: WEIGHT ",
+        "attribute: Weight",
+    ],
+)
 def test_an_attribute_header_names_a_defined_attribute_in_any_case(header):
     validation = validate([*client(REQUIRED_HEADER), "72"], header=[*REQUIRED_HEADER, header])
     assert validation.issues == []
@@ -58,7 +74,8 @@ UNKNOWN_HEADERS = [
 
 @pytest.mark.parametrize(("header", "code", "suggestion", "fix"), UNKNOWN_HEADERS, ids=repr)
 def test_an_unknown_header_is_an_error_on_its_cell_suggesting_the_closest_known_one(
-        header, code, suggestion, fix):
+    header, code, suggestion, fix
+):
     # alone in row 1, so that a fix can never repeat a column that is already there
     validation = validate(header=[header])
     [issue] = issues_at(validation, "A1")
@@ -69,8 +86,9 @@ def test_an_unknown_header_is_an_error_on_its_cell_suggesting_the_closest_known_
 
 def test_an_unknown_header_with_no_close_match_lists_the_known_ones():
     [issue] = validate(header=[*REQUIRED_HEADER, "Colour"]).issues
-    assert issue.message.startswith('"Colour" is not a Roster column: rename it to one of '
-                                    "email_address, initial_password")
+    assert issue.message.startswith(
+        '"Colour" is not a Roster column: rename it to one of email_address, initial_password'
+    )
 
 
 def test_a_header_fix_that_would_repeat_an_existing_column_is_not_offered():
@@ -109,19 +127,23 @@ def test_cells_under_a_header_that_has_a_fix_are_checked_as_that_column_already(
 
 
 def test_cells_under_a_header_without_a_fix_are_neither_checked_nor_extra():
-    validation = validate([*client(REQUIRED_HEADER), "anything"],
-                          header=[*REQUIRED_HEADER, "Colour"])
+    validation = validate(
+        [*client(REQUIRED_HEADER), "anything"], header=[*REQUIRED_HEADER, "Colour"]
+    )
     assert [i.cell for i in validation.issues] == ["G1"]
 
 
-@pytest.mark.parametrize(("extra", "field", "first"), [
-    (["gender"], "gender", 6),
-    ([" EMAIL_ADDRESS"], "email_address", 1),
-    (["external_id", "External_ID"], "external_id", 7),
-    (["attribute:Weight", "attributes:weight"], "attribute:Weight", 7),
-], ids=repr)
-def test_a_non_repeatable_header_that_appears_twice_is_an_error_on_the_second(
-        extra, field, first):
+@pytest.mark.parametrize(
+    ("extra", "field", "first"),
+    [
+        (["gender"], "gender", 6),
+        ([" EMAIL_ADDRESS"], "email_address", 1),
+        (["external_id", "External_ID"], "external_id", 7),
+        (["attribute:Weight", "attributes:weight"], "attribute:Weight", 7),
+    ],
+    ids=repr,
+)
+def test_a_non_repeatable_header_that_appears_twice_is_an_error_on_the_second(extra, field, first):
     header = [*REQUIRED_HEADER, *extra]
     [issue] = validate(header=header).issues
     assert (issue.row, issue.column, issue.cell) == (1, len(header), f"{chr(64 + len(header))}1")
@@ -137,8 +159,10 @@ def test_the_first_of_two_identical_headers_is_the_column_that_is_read():
 
 
 def test_a_repeated_tag_header_is_allowed():
-    validation = validate([*client(REQUIRED_HEADER), "VIP", "Diabetes type 2", "VIP"],
-                          header=[*REQUIRED_HEADER, "tag", "Tag", "TAG"])
+    validation = validate(
+        [*client(REQUIRED_HEADER), "VIP", "Diabetes type 2", "VIP"],
+        header=[*REQUIRED_HEADER, "tag", "Tag", "TAG"],
+    )
     assert validation.issues == []
     assert validation.clients[0].tags == ("VIP", "Diabetes type 2")
 
@@ -172,7 +196,8 @@ def test_headers_may_come_in_any_order():
     validation = validate(client(header), header=header)
     assert validation.issues == []
     assert codes_at(validate(client(header, gender="Male"), header=header), "I2") == {
-        "gender.invalid"}
+        "gender.invalid"
+    }
 
 
 def test_read_header_reports_the_width_to_the_last_header():

@@ -20,8 +20,11 @@ from service.roster.issues import Issue, a1
 
 from .builders import HEADER, ORG
 
-CI = settings(max_examples=int(os.environ.get("ROSTER_PROPERTY_EXAMPLES", "200")), deadline=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+CI = settings(
+    max_examples=int(os.environ.get("ROSTER_PROPERTY_EXAMPLES", "200")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 ALPHABET = (
     "abcxyzAEMZ019 "  # ASCII letters, uppercase, digits, a space
@@ -36,15 +39,34 @@ noise = st.text(alphabet=ALPHABET, max_size=16)
 TODAY = dt.date.today()
 # the first value of each column is valid: together they make a client row that passes
 NEAR_VALID = {
-    "email_address": ["ann@example.com", "Ann@Example.com", "bob@example.org", "old@example.com",
-                      "OLD@example.com", "ａnn@example.com", "ann@example", "an n@example.com",
-                      "an\u200bn@example.com"],
+    "email_address": [
+        "ann@example.com",
+        "Ann@Example.com",
+        "bob@example.org",
+        "old@example.com",
+        "OLD@example.com",
+        "ａnn@example.com",
+        "ann@example",
+        "an n@example.com",
+        "an\u200bn@example.com",
+    ],
     "initial_password": ["Corr3ct-horse", "short", "Leading1!", "NoSymbol11", "Aa1!aaaa"],
     "first_name": ["Ann", "ann", "Ann\nMarie", "\u202eAnn", "A" * 101, "Jose\u0301"],
     "last_name": ["Lee", "O'Brien", "Lee\x07", "\u2066Lee\u2069"],
-    "birthdate": ["19850314", "1985-03-14", "14/03/1985", "03/04/1985", "20000229", "19000229",
-                  "19000101", "18991231", TODAY.strftime("%Y%m%d"), TODAY.isoformat(),
-                  (TODAY + dt.timedelta(days=1)).strftime("%Y%m%d"), "１９８５０３１４"],
+    "birthdate": [
+        "19850314",
+        "1985-03-14",
+        "14/03/1985",
+        "03/04/1985",
+        "20000229",
+        "19000229",
+        "19000101",
+        "18991231",
+        TODAY.strftime("%Y%m%d"),
+        TODAY.isoformat(),
+        (TODAY + dt.timedelta(days=1)).strftime("%Y%m%d"),
+        "１９８５０３１４",
+    ],
     "gender": ["male", "female", "Male", "FEMALE", "m"],
     "tag": ["VIP", "vip", "Diabetes type 2", "DIABETES TYPE 2", "Gold", ""],
     "external_id": ["A-1", "EXT-1", "a-1", "x" * 256, ""],
@@ -77,8 +99,14 @@ def header_spellings(draw: st.DrawFn) -> list[str]:
     return [draw(spell)(name) for name in HEADER]
 
 
-ALIASES = {"email_address": "Email", "gender": "Sex", "tag": "Tags", "first_name": "First Name",
-           "attribute:Notes": "Notes", "external_id": "external_id\u200b"}
+ALIASES = {
+    "email_address": "Email",
+    "gender": "Sex",
+    "tag": "Tags",
+    "first_name": "First Name",
+    "attribute:Notes": "Notes",
+    "external_id": "external_id\u200b",
+}
 
 
 @st.composite
@@ -157,8 +185,11 @@ def test_every_issue_points_inside_the_grid_or_at_the_whole_sheet(grid):
 @CI
 @given(grids())
 def test_a_cell_never_gets_the_same_code_twice(grid):
-    seen = [(issue.cell, issue.code) for issue in validate_grid(grid, ORG).issues
-            if issue.cell is not None]
+    seen = [
+        (issue.cell, issue.code)
+        for issue in validate_grid(grid, ORG).issues
+        if issue.cell is not None
+    ]
     assert len(seen) == len(set(seen))
 
 
@@ -209,8 +240,13 @@ def test_a_fixed_cell_keeps_no_error_but_those_that_span_rows(grid):
 
 
 @CI
-@given(grids(header=st.lists(st.sampled_from([*HEADER, *ALIASES.values()]), min_size=1,
-                             max_size=len(HEADER) + 2)))
+@given(
+    grids(
+        header=st.lists(
+            st.sampled_from([*HEADER, *ALIASES.values()]), min_size=1, max_size=len(HEADER) + 2
+        )
+    )
+)
 def test_fixing_misnamed_headers_never_reveals_a_new_error(grid):
     before = validate_grid(grid, ORG)
     after = validate_grid(apply_fixes(grid, fixes_by_cell(before)), ORG)

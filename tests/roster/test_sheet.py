@@ -70,12 +70,15 @@ def test_trailing_empty_rows_and_columns_are_ignored_even_beyond_the_size_limits
 # --- formulas and error values ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "value", "code"), [
-    (CellKind.FORMULA, "ann@example.com", "cell.formula"),
-    (CellKind.FORMULA, "", "cell.formula"),
-    (CellKind.ERROR_VALUE, "#REF!", "cell.error_value"),
-    (CellKind.ERROR_VALUE, "#N/A", "cell.error_value"),
-])
+@pytest.mark.parametrize(
+    ("kind", "value", "code"),
+    [
+        (CellKind.FORMULA, "ann@example.com", "cell.formula"),
+        (CellKind.FORMULA, "", "cell.formula"),
+        (CellKind.ERROR_VALUE, "#REF!", "cell.error_value"),
+        (CellKind.ERROR_VALUE, "#N/A", "cell.error_value"),
+    ],
+)
 def test_a_formula_or_an_error_value_in_a_data_cell_is_an_error(kind, value, code):
     validation = validate(client(email_address=value), kinds={(1, 0): kind})
     [issue] = validation.issues
@@ -110,11 +113,16 @@ def test_text_that_looks_like_a_formula_but_is_a_plain_value_is_checked_as_text(
 
 
 def test_an_email_that_is_already_a_client_is_a_warning_and_the_row_is_marked_existing():
-    validation = validate(client(email_address="old@example.com"),
-                          client(email_address="new@example.com"))
+    validation = validate(
+        client(email_address="old@example.com"), client(email_address="new@example.com")
+    )
     [issue] = validation.issues
     assert (issue.cell, issue.code, issue.severity, issue.fix) == (
-        "A2", "email.already_client", "warning", None)
+        "A2",
+        "email.already_client",
+        "warning",
+        None,
+    )
     assert validation.summary == {"rows": 2, "errors": 0, "warnings": 1}
     assert {c.row: c.existing for c in validation.clients} == {2: True, 3: False}
     assert validation.blocked_rows == set()
@@ -123,7 +131,9 @@ def test_an_email_that_is_already_a_client_is_a_warning_and_the_row_is_marked_ex
 def test_an_existing_client_written_in_capitals_gets_both_the_error_and_the_warning():
     validation = validate(client(email_address="OLD@example.com"))
     assert [(i.code, i.severity) for i in issues_at(validation, "A2")] == [
-        ("email.already_client", "warning"), ("email.not_lowercase", "error")]
+        ("email.already_client", "warning"),
+        ("email.not_lowercase", "error"),
+    ]
     assert validation.clients == []
 
 
@@ -161,12 +171,15 @@ def test_exactly_60_columns_are_accepted():
     assert validation.issues[0].cell == "BH1"
 
 
-@pytest.mark.parametrize(("rows", "columns", "refused"), [
-    (MAX_ROWS + 1, MAX_COLUMNS, False),
-    (MAX_ROWS + 2, 1, True),
-    (1, MAX_COLUMNS + 1, True),
-    (0, 0, False),
-])
+@pytest.mark.parametrize(
+    ("rows", "columns", "refused"),
+    [
+        (MAX_ROWS + 1, MAX_COLUMNS, False),
+        (MAX_ROWS + 2, 1, True),
+        (1, MAX_COLUMNS + 1, True),
+        (0, 0, False),
+    ],
+)
 def test_check_size_counts_the_header_row_apart(rows, columns, refused):
     if refused:
         with pytest.raises(SheetTooLarge):
@@ -188,16 +201,30 @@ def test_exactly_100000_client_rows_are_validated():
 def test_an_issue_has_every_field_of_spec_section_3():
     [issue] = validate(client(gender="Male")).issues
     assert issue.to_dict() == {
-        "row": 2, "column": 6, "cell": "F2", "field": "gender", "code": "gender.invalid",
-        "severity": "error", "message": 'The gender must be exactly "male" or "female".',
+        "row": 2,
+        "column": 6,
+        "cell": "F2",
+        "field": "gender",
+        "code": "gender.invalid",
+        "severity": "error",
+        "message": 'The gender must be exactly "male" or "female".',
         "fix": "male",
     }
 
 
-@pytest.mark.parametrize(("column", "letters"), [
-    (1, "A"), (26, "Z"), (27, "AA"), (52, "AZ"), (53, "BA"), (60, "BH"), (702, "ZZ"),
-    (703, "AAA"),
-])
+@pytest.mark.parametrize(
+    ("column", "letters"),
+    [
+        (1, "A"),
+        (26, "Z"),
+        (27, "AA"),
+        (52, "AZ"),
+        (53, "BA"),
+        (60, "BH"),
+        (702, "ZZ"),
+        (703, "AAA"),
+    ],
+)
 def test_columns_are_written_in_a1_letters(column, letters):
     assert column_letter(column) == letters
     assert a1(7, column) == f"{letters}7"
@@ -207,32 +234,59 @@ def test_issues_are_sorted_by_row_then_column_number_with_sheet_issues_first():
     header = [*HEADER[:5], *[""] * 22, "gender"]
     row = client(header, gender="Male", email_address="ANN@example.com")
     row[10] = "stray"
-    validation = validate(row, client(header, email_address="bob@example.com", birthdate="1985"),
-                          header=header[:-1] + ["sex"])
+    validation = validate(
+        row,
+        client(header, email_address="bob@example.com", birthdate="1985"),
+        header=header[:-1] + ["sex"],
+    )
     assert [i.cell for i in validation.issues] == [None, "AB1", "A2", "K2", "AB2", "E3"]
 
 
 def test_a_row_that_passes_every_rule_is_loaded_in_the_types_the_import_needs():
     second_tag = HEADER.index("tag") + 1
-    row = client(tag="VIP", external_id="A-7", **{
-        "attribute:Weight": "-2.5", "attribute:Started": "20240131",
-        "attribute:Consented": "true", "attribute:Plan": "Basic",
-        "attribute:Notes": "Prefers mornings"})
+    row = client(
+        tag="VIP",
+        external_id="A-7",
+        **{
+            "attribute:Weight": "-2.5",
+            "attribute:Started": "20240131",
+            "attribute:Consented": "true",
+            "attribute:Plan": "Basic",
+            "attribute:Notes": "Prefers mornings",
+        },
+    )
     row[second_tag] = "Diabetes type 2"
     validation = validate(row)
     assert validation.issues == []
-    assert validation.clients == [ClientRow(
-        row=2, email_address="ann@example.com", initial_password="Corr3ct-horse",
-        first_name="Ann", last_name="Lee", birthdate=dt.date(1985, 3, 14), gender="female",
-        tags=("VIP", "Diabetes type 2"), external_id="A-7",
-        attributes={"Weight": Decimal("-2.5"), "Started": dt.date(2024, 1, 31),
-                    "Consented": True, "Plan": "Basic", "Notes": "Prefers mornings"},
-        existing=False)]
+    assert validation.clients == [
+        ClientRow(
+            row=2,
+            email_address="ann@example.com",
+            initial_password="Corr3ct-horse",
+            first_name="Ann",
+            last_name="Lee",
+            birthdate=dt.date(1985, 3, 14),
+            gender="female",
+            tags=("VIP", "Diabetes type 2"),
+            external_id="A-7",
+            attributes={
+                "Weight": Decimal("-2.5"),
+                "Started": dt.date(2024, 1, 31),
+                "Consented": True,
+                "Plan": "Basic",
+                "Notes": "Prefers mornings",
+            },
+            existing=False,
+        )
+    ]
 
 
 def test_a_row_with_any_error_is_not_importable_and_the_others_are():
-    validation = validate(client(), client(email_address="bob@example.com", gender="x"),
-                          client(email_address="cy@example.com"))
+    validation = validate(
+        client(),
+        client(email_address="bob@example.com", gender="x"),
+        client(email_address="cy@example.com"),
+    )
     assert [c.row for c in validation.clients] == [2, 4]
     assert validation.blocked_rows == {3}
 
@@ -244,8 +298,10 @@ def test_a_sheet_with_header_errors_has_sheet_errors():
 
 def test_no_message_ever_contains_a_password():
     passwords = ["Sh0rt!", " Leading1!", "weakpassword", "Corr3ct-horse", "Trailing1!\u200b"]
-    rows = [client(email_address=f"c{n}@example.com", initial_password=p, gender="Male")
-            for n, p in enumerate(passwords)]
+    rows = [
+        client(email_address=f"c{n}@example.com", initial_password=p, gender="Male")
+        for n, p in enumerate(passwords)
+    ]
     validation = validate(*rows, kinds={(len(rows), 1): CellKind.ERROR_VALUE})
     for issue in validation.issues:
         assert not any(p.strip() in issue.message for p in passwords)

@@ -8,5 +8,12 @@ from .cells import ErrorCell, Formatted, Formula
 from .server import DISCONNECT, LoggedRequest, SheetsEmulator
 from .store import Tab
 
-__all__ = ["DISCONNECT", "ErrorCell", "Formatted", "Formula", "LoggedRequest", "SheetsEmulator",
-           "Tab"]
+__all__ = [
+    "DISCONNECT",
+    "ErrorCell",
+    "Formatted",
+    "Formula",
+    "LoggedRequest",
+    "SheetsEmulator",
+    "Tab",
+]

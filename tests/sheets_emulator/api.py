@@ -25,25 +25,42 @@ _SUPPORTED_CELL_FIELDS = {"note", "userEnteredValue"}
 class ApiError(Exception):
     """An error answer in Google's shape."""
 
-    STATUS = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-              429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 501: "UNIMPLEMENTED",
-              503: "UNAVAILABLE"}
+    STATUS = {
+        400: "INVALID_ARGUMENT",
+        403: "PERMISSION_DENIED",
+        404: "NOT_FOUND",
+        429: "RESOURCE_EXHAUSTED",
+        500: "INTERNAL",
+        501: "UNIMPLEMENTED",
+        503: "UNAVAILABLE",
+    }
 
     def __init__(self, code: int, message: str, details: list[dict[str, Any]] | None = None):
         super().__init__(message)
         self.code, self.message, self.details = code, message, details or []
 
     def body(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"code": self.code, "message": self.message,
-                                 "status": self.STATUS.get(self.code, "UNKNOWN")}
+        error: dict[str, Any] = {
+            "code": self.code,
+            "message": self.message,
+            "status": self.STATUS.get(self.code, "UNKNOWN"),
+        }
         if self.details:
             error["details"] = self.details
         return {"error": error}
 
     @classmethod
     def invalid(cls, message: str, field: str = "") -> ApiError:
-        details = [{"@type": "type.googleapis.com/google.rpc.BadRequest",
-                    "fieldViolations": [{"field": field, "description": message}]}] if field else []
+        details = (
+            [
+                {
+                    "@type": "type.googleapis.com/google.rpc.BadRequest",
+                    "fieldViolations": [{"field": field, "description": message}],
+                }
+            ]
+            if field
+            else []
+        )
         return cls(400, message, details)
 
 
@@ -77,12 +94,19 @@ class SheetsApi:
             elif "gridRange" in data_filter:
                 ranges.append(_grid_range(ss, data_filter["gridRange"], f"dataFilters[{i}]"))
             else:
-                raise ApiError.invalid(f"dataFilters[{i}]: the emulator filters only by a1Range "
-                                       "or gridRange", f"data_filters[{i}]")
+                raise ApiError.invalid(
+                    f"dataFilters[{i}]: the emulator filters only by a1Range or gridRange",
+                    f"data_filters[{i}]",
+                )
         return self._spreadsheet(ss, ranges or None, bool(body.get("includeGridData")), query)
 
-    def _spreadsheet(self, ss: Spreadsheet, ranges: list[tuple[Sheet, tuple]] | None,
-                     include_grid: bool, query: Query) -> dict[str, Any]:
+    def _spreadsheet(
+        self,
+        ss: Spreadsheet,
+        ranges: list[tuple[Sheet, tuple]] | None,
+        include_grid: bool,
+        query: Query,
+    ) -> dict[str, Any]:
         mask = _mask(query, self.discovery, "Spreadsheet")
         if mask is not None:
             include_grid = fields.subtree(mask, "sheets", "data") is not False
@@ -96,8 +120,9 @@ class SheetsApi:
                 continue
             entry: dict[str, Any] = {"properties": sheet.properties()}
             if include_grid:
-                entry["data"] = [_grid_data(sheet, b or _whole(sheet), row_mask)
-                                 for b in chosen[sheet.sheet_id]]
+                entry["data"] = [
+                    _grid_data(sheet, b or _whole(sheet), row_mask) for b in chosen[sheet.sheet_id]
+                ]
             sheets.append(entry)
         out = ss.metadata()
         out["sheets"] = sheets
@@ -111,8 +136,10 @@ class SheetsApi:
         for i, request in enumerate(requests):
             kinds = [k for k, v in request.items() if v is not None]
             if len(kinds) != 1:
-                raise ApiError.invalid(f"Invalid requests[{i}]: exactly one kind of request must "
-                                       "be set.", f"requests[{i}]")
+                raise ApiError.invalid(
+                    f"Invalid requests[{i}]: exactly one kind of request must be set.",
+                    f"requests[{i}]",
+                )
             kind = kinds[0]
             at = f"requests[{i}].{kind}"
             if kind == "updateCells":
@@ -120,8 +147,11 @@ class SheetsApi:
             elif kind == "repeatCell":
                 writes += self._repeat_cell(ss, request[kind], at)
             else:
-                raise ApiError.invalid(f"Invalid {at}: the Sheets emulator implements only "
-                                       "updateCells and repeatCell.", at)
+                raise ApiError.invalid(
+                    f"Invalid {at}: the Sheets emulator implements only "
+                    "updateCells and repeatCell.",
+                    at,
+                )
         for write in writes:
             write()
         return {"spreadsheetId": ss.id, "replies": [{} for _ in requests]}
@@ -135,8 +165,11 @@ class SheetsApi:
             start = request["start"]
             sheet = _sheet_by_id(ss, start.get("sheetId", 0), at)
             row0, col0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
-            cells = [(row0 + r, col0 + c, data) for r, row in enumerate(rows)
-                     for c, data in enumerate(row.get("values") or [])]
+            cells = [
+                (row0 + r, col0 + c, data)
+                for r, row in enumerate(rows)
+                for c, data in enumerate(row.get("values") or [])
+            ]
         else:
             sheet, (sr, er, sc, ec) = _grid_range(ss, request["range"], at)
 
@@ -155,8 +188,9 @@ class SheetsApi:
         chosen = _cell_fields(request.get("fields"), self.discovery, at)
         sheet, (sr, er, sc, ec) = _grid_range(ss, request.get("range") or {}, at)
         data = request.get("cell") or {}
-        return _plan(sheet, [(r, c, data) for r in range(sr, er) for c in range(sc, ec)],
-                     chosen, at)
+        return _plan(
+            sheet, [(r, c, data) for r in range(sr, er) for c in range(sc, ec)], chosen, at
+        )
 
     # -- values --------------------------------------------------------------------------------
 
@@ -165,27 +199,37 @@ class SheetsApi:
         return fields.select(out, _mask(query, self.discovery, "ValueRange"))
 
     def values_batch_get(self, ss: Spreadsheet, query: Query, body: Any) -> dict[str, Any]:
-        out = {"spreadsheetId": ss.id,
-               "valueRanges": [_value_range(ss, text, query) for text in query.get("ranges", [])]}
+        out = {
+            "spreadsheetId": ss.id,
+            "valueRanges": [_value_range(ss, text, query) for text in query.get("ranges", [])],
+        }
         return fields.select(out, _mask(query, self.discovery, "BatchGetValuesResponse"))
 
     def values_update(self, ss: Spreadsheet, query: Query, body: Any) -> dict[str, Any]:
         option = _input_option(query.get("valueInputOption", [None])[0])
         url_range = query["range"][0]
         if body.get("range") and body["range"] != url_range:
-            raise ApiError.invalid(f"The range in the request body ({body['range']}) does not "
-                                   f"match the range in the URL ({url_range}).", "range")
+            raise ApiError.invalid(
+                f"The range in the request body ({body['range']}) does not "
+                f"match the range in the URL ({url_range}).",
+                "range",
+            )
         write, out, _ = _plan_values(ss, url_range, body, option, ss.id)
         write()
         if _truthy(query.get("includeValuesInResponse")):
-            out["updatedData"] = _value_range(ss, out["updatedRange"], {
-                "valueRenderOption": query.get("responseValueRenderOption", ["FORMATTED_VALUE"])})
+            out["updatedData"] = _value_range(
+                ss,
+                out["updatedRange"],
+                {"valueRenderOption": query.get("responseValueRenderOption", ["FORMATTED_VALUE"])},
+            )
         return fields.select(out, _mask(query, self.discovery, "UpdateValuesResponse"))
 
     def values_batch_update(self, ss: Spreadsheet, query: Query, body: Any) -> dict[str, Any]:
         option = _input_option(body.get("valueInputOption"))
-        planned = [_plan_values(ss, item.get("range", ""), item, option, ss.id)
-                   for item in body.get("data") or []]
+        planned = [
+            _plan_values(ss, item.get("range", ""), item, option, ss.id)
+            for item in body.get("data") or []
+        ]
         for write, _, _ in planned:
             write()
         responses = [out for _, out, _ in planned]
@@ -193,15 +237,18 @@ class SheetsApi:
         if body.get("includeValuesInResponse"):
             render = [body.get("responseValueRenderOption") or "FORMATTED_VALUE"]
             for out in responses:
-                out["updatedData"] = _value_range(ss, out["updatedRange"],
-                                                  {"valueRenderOption": render})
-        out = {"spreadsheetId": ss.id,
-               # Google counts the rows and columns with at least one cell written.
-               "totalUpdatedRows": len({(sheet, r) for sheet, r, _ in touched}),
-               "totalUpdatedColumns": len({(sheet, c) for sheet, _, c in touched}),
-               "totalUpdatedCells": len(touched),
-               "totalUpdatedSheets": len({sheet for sheet, _, _ in touched}),
-               "responses": responses}
+                out["updatedData"] = _value_range(
+                    ss, out["updatedRange"], {"valueRenderOption": render}
+                )
+        out = {
+            "spreadsheetId": ss.id,
+            # Google counts the rows and columns with at least one cell written.
+            "totalUpdatedRows": len({(sheet, r) for sheet, r, _ in touched}),
+            "totalUpdatedColumns": len({(sheet, c) for sheet, _, c in touched}),
+            "totalUpdatedCells": len(touched),
+            "totalUpdatedSheets": len({sheet for sheet, _, _ in touched}),
+            "responses": responses,
+        }
         return fields.select(out, _mask(query, self.discovery, "BatchUpdateValuesResponse"))
 
 
@@ -272,9 +319,16 @@ def _cell_renderer(mask: Any) -> Callable[[Cell], dict[str, Any]]:
     """CellData under a mask, built once per read: a 100k-row read renders a million cells."""
     if mask is None or "*" in mask:
         return Cell.data
-    parts = [(key, attr, mask[key]) for key, attr in (
-        ("userEnteredValue", "entered"), ("effectiveValue", "effective"),
-        ("formattedValue", "shown"), ("note", "note")) if key in mask]
+    parts = [
+        (key, attr, mask[key])
+        for key, attr in (
+            ("userEnteredValue", "entered"),
+            ("effectiveValue", "effective"),
+            ("formattedValue", "shown"),
+            ("note", "note"),
+        )
+        if key in mask
+    ]
 
     def render(cell: Cell) -> dict[str, Any]:
         out = {}
@@ -311,11 +365,17 @@ def _sheet_by_id(ss: Spreadsheet, sheet_id: int, at: str) -> Sheet:
     return sheet
 
 
-def _grid_range(ss: Spreadsheet, grid: dict[str, Any], at: str
-                ) -> tuple[Sheet, tuple[int, int, int, int]]:
+def _grid_range(
+    ss: Spreadsheet, grid: dict[str, Any], at: str
+) -> tuple[Sheet, tuple[int, int, int, int]]:
     sheet = _sheet_by_id(ss, grid.get("sheetId", 0), at)
-    rng = A1Range(sheet.title, grid.get("startRowIndex"), grid.get("endRowIndex"),
-                  grid.get("startColumnIndex"), grid.get("endColumnIndex"))
+    rng = A1Range(
+        sheet.title,
+        grid.get("startRowIndex"),
+        grid.get("endRowIndex"),
+        grid.get("startColumnIndex"),
+        grid.get("endColumnIndex"),
+    )
     try:
         return sheet, sheet.bounds(rng)
     except GridError as error:
@@ -333,16 +393,21 @@ def _cell_fields(text: str | None, discovery: Discovery, at: str) -> set[str]:
         raise ApiError.invalid(f"Invalid {at}: {error}", at) from None
     if "*" in mask:
         return set(_SUPPORTED_CELL_FIELDS)
-    unsupported = sorted(name for name, sub in mask.items()
-                         if name not in _SUPPORTED_CELL_FIELDS or sub is not None)
+    unsupported = sorted(
+        name for name, sub in mask.items() if name not in _SUPPORTED_CELL_FIELDS or sub is not None
+    )
     if unsupported:
-        raise ApiError.invalid(f"Invalid {at}: the Sheets emulator writes only note and "
-                               f"userEnteredValue, not {', '.join(unsupported)}.", at)
+        raise ApiError.invalid(
+            f"Invalid {at}: the Sheets emulator writes only note and "
+            f"userEnteredValue, not {', '.join(unsupported)}.",
+            at,
+        )
     return set(mask)
 
 
-def _plan(sheet: Sheet, cells: list[tuple[int, int, dict[str, Any]]], chosen: set[str],
-          at: str) -> list[Write]:
+def _plan(
+    sheet: Sheet, cells: list[tuple[int, int, dict[str, Any]]], chosen: set[str], at: str
+) -> list[Write]:
     writes: list[Write] = []
     for r, c, data in cells:
         try:
@@ -350,10 +415,16 @@ def _plan(sheet: Sheet, cells: list[tuple[int, int, dict[str, Any]]], chosen: se
         except GridError as error:
             raise ApiError.invalid(f"Invalid {at}: {error}", at) from None
         entered = data.get("userEnteredValue")
-        if "userEnteredValue" in chosen and entered and (
-                len(entered) != 1 or "errorValue" in entered):
-            raise ApiError.invalid(f"Invalid {at}: userEnteredValue must hold exactly one of "
-                                   "stringValue, numberValue, boolValue, formulaValue.", at)
+        if (
+            "userEnteredValue" in chosen
+            and entered
+            and (len(entered) != 1 or "errorValue" in entered)
+        ):
+            raise ApiError.invalid(
+                f"Invalid {at}: userEnteredValue must hold exactly one of "
+                "stringValue, numberValue, boolValue, formulaValue.",
+                at,
+            )
         if not data and sheet.get(r, c) is None:
             continue  # clearing a cell that was never written changes nothing
         writes.append(_writer(sheet, r, c, data, chosen))
@@ -367,6 +438,7 @@ def _writer(sheet: Sheet, r: int, c: int, data: dict[str, Any], chosen: set[str]
             cell.note = data.get("note") or None
         if "userEnteredValue" in chosen:
             cell.set_entered(data.get("userEnteredValue"))
+
     return write
 
 
@@ -389,8 +461,10 @@ def _value_range(ss: Spreadsheet, text: str, query: Query) -> dict[str, Any]:
         for col in values:
             while col and col[-1] == "":
                 col.pop()
-    out: dict[str, Any] = {"range": format_range(sheet.title, sr, er, sc, ec),
-                           "majorDimension": "COLUMNS" if major == "COLUMNS" else "ROWS"}
+    out: dict[str, Any] = {
+        "range": format_range(sheet.title, sr, er, sc, ec),
+        "majorDimension": "COLUMNS" if major == "COLUMNS" else "ROWS",
+    }
     if values:
         out["values"] = values
     return out
@@ -398,21 +472,27 @@ def _value_range(ss: Spreadsheet, text: str, query: Query) -> dict[str, Any]:
 
 def _input_option(option: str | None) -> str:
     if option not in ("RAW", "USER_ENTERED"):
-        raise ApiError.invalid("'valueInputOption' is required but not specified",
-                               "value_input_option")
+        raise ApiError.invalid(
+            "'valueInputOption' is required but not specified", "value_input_option"
+        )
     return option
 
 
-def _plan_values(ss: Spreadsheet, text: str, body: dict[str, Any], option: str,
-                 spreadsheet_id: str) -> tuple[Write, dict[str, Any], set[tuple[int, int, int]]]:
+def _plan_values(
+    ss: Spreadsheet, text: str, body: dict[str, Any], option: str, spreadsheet_id: str
+) -> tuple[Write, dict[str, Any], set[tuple[int, int, int]]]:
     """Check a ValueRange write against its range and the grid; return it and its summary."""
     sheet, (sr, er, sc, ec) = _resolve(ss, text)
     try:
         rng = parse(text, {s.title for s in ss.sheets})
     except A1Error as error:
         raise ApiError.invalid(str(error)) from None
-    if rng.end_row is not None and rng.end_row - (rng.start_row or 0) == 1 and \
-            rng.end_col is not None and rng.end_col - (rng.start_col or 0) == 1:
+    if (
+        rng.end_row is not None
+        and rng.end_row - (rng.start_row or 0) == 1
+        and rng.end_col is not None
+        and rng.end_col - (rng.start_col or 0) == 1
+    ):
         er, ec = sheet.row_count, sheet.column_count  # one cell is where writing starts
     values = body.get("values") or []
     if body.get("majorDimension") == "COLUMNS":
@@ -424,12 +504,20 @@ def _plan_values(ss: Spreadsheet, text: str, body: dict[str, Any], option: str,
             r, c = sr + i, sc + j
             if r >= er or c >= ec:
                 where = f"row [{r + 1}]" if r >= er else f"column [{column_letters(c)}]"
-                raise ApiError.invalid(f"Requested writing within range [{text}], but tried "
-                                       f"writing to {where}")
+                raise ApiError.invalid(
+                    f"Requested writing within range [{text}], but tried writing to {where}"
+                )
             if value is None:
                 continue
-            cells.append((r, c, parse_entered(value) if option == "USER_ENTERED"
-                          else (extended_value(value) if value != "" else None)))
+            cells.append(
+                (
+                    r,
+                    c,
+                    parse_entered(value)
+                    if option == "USER_ENTERED"
+                    else (extended_value(value) if value != "" else None),
+                )
+            )
     try:
         sheet.check(sr + len(values), sc + max((len(row) for row in values), default=0))
     except GridError as error:
@@ -441,9 +529,10 @@ def _plan_values(ss: Spreadsheet, text: str, body: dict[str, Any], option: str,
 
     rows = len(values)
     cols = max((len(row) for row in values), default=0)
-    out: dict[str, Any] = {"spreadsheetId": spreadsheet_id,
-                           "updatedRange": format_range(sheet.title, sr, sr + max(rows, 1),
-                                                        sc, sc + max(cols, 1))}
+    out: dict[str, Any] = {
+        "spreadsheetId": spreadsheet_id,
+        "updatedRange": format_range(sheet.title, sr, sr + max(rows, 1), sc, sc + max(cols, 1)),
+    }
     if cells:
         out.update(updatedRows=rows, updatedColumns=cols, updatedCells=len(cells))
     return write, out, {(sheet.sheet_id, r, c) for r, c, _ in cells}

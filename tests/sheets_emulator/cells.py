@@ -7,8 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 ERROR_TYPES = {
-    "#NULL!": "NULL_VALUE", "#DIV/0!": "DIVIDE_BY_ZERO", "#VALUE!": "VALUE", "#REF!": "REF",
-    "#NAME?": "NAME", "#NUM!": "NUM", "#N/A": "N_A", "#ERROR!": "ERROR",
+    "#NULL!": "NULL_VALUE",
+    "#DIV/0!": "DIVIDE_BY_ZERO",
+    "#VALUE!": "VALUE",
+    "#REF!": "REF",
+    "#NAME?": "NAME",
+    "#NUM!": "NUM",
+    "#N/A": "N_A",
+    "#ERROR!": "ERROR",
 }
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
@@ -104,8 +110,11 @@ def stored(value: Any) -> tuple[dict | None, dict | None, str | None]:
     if value is None or value == "":
         return None, None, None
     if isinstance(value, Formula):
-        effective = error_value(value.shows) if value.shows.startswith("#") else (
-            extended(value.shows) if value.shows else None)
+        effective = (
+            error_value(value.shows)
+            if value.shows.startswith("#")
+            else (extended(value.shows) if value.shows else None)
+        )
         return {"formulaValue": value.formula}, effective, value.shows
     if isinstance(value, ErrorCell):
         return error_value(value.code), error_value(value.code), value.code
@@ -126,8 +135,11 @@ def parse_entered(value: Any) -> dict[str, Any] | None:
         return {"stringValue": value[1:]}
     if _NUMBER.fullmatch(value):
         number = float(value)
-        return {"numberValue": int(number) if number.is_integer() and "e" not in value.lower()
-                else number}
+        return {
+            "numberValue": int(number)
+            if number.is_integer() and "e" not in value.lower()
+            else number
+        }
     if value.upper() in ("TRUE", "FALSE"):
         return {"boolValue": value.upper() == "TRUE"}
     return {"stringValue": value}

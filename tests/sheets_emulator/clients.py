@@ -16,8 +16,9 @@ def gspread_client(host: str, timeout: float = 30.0) -> gspread.Client:
 
     class ToEmulator(HTTPClient):
         def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:
-            return super().request(method, endpoint.replace(GOOGLE, f"http://{host}", 1),
-                                   *args, **kwargs)
+            return super().request(
+                method, endpoint.replace(GOOGLE, f"http://{host}", 1), *args, **kwargs
+            )
 
     client = gspread.Client(auth=AnonymousCredentials(), http_client=ToEmulator)
     client.set_timeout(timeout)

@@ -49,10 +49,16 @@ class Discovery:
 
     def _collect(self, resource: dict[str, Any]) -> None:
         for method in resource.get("methods", {}).values():
-            self.methods.append(Method(
-                method["id"], method["httpMethod"], _pattern(method["flatPath"]),
-                method.get("parameters", {}), method.get("request", {}).get("$ref"),
-                method.get("response", {}).get("$ref")))
+            self.methods.append(
+                Method(
+                    method["id"],
+                    method["httpMethod"],
+                    _pattern(method["flatPath"]),
+                    method.get("parameters", {}),
+                    method.get("request", {}).get("$ref"),
+                    method.get("response", {}).get("$ref"),
+                )
+            )
         for child in resource.get("resources", {}).values():
             self._collect(child)
 
@@ -70,9 +76,12 @@ class Discovery:
         for name, values in query.items():
             spec = method.parameters.get(name) or self.global_parameters.get(name)
             if spec is None or spec.get("location") != "query":
-                raise Invalid(f'Invalid JSON payload received. Unknown name "{name}": Cannot bind '
-                              f"query parameter. Field '{name}' could not be found in request "
-                              "message.", name)
+                raise Invalid(
+                    f'Invalid JSON payload received. Unknown name "{name}": Cannot bind '
+                    f"query parameter. Field '{name}' could not be found in request "
+                    "message.",
+                    name,
+                )
             if len(values) > 1 and not spec.get("repeated"):
                 raise Invalid(f"Invalid value at '{_snake(name)}': repeated {name}", name)
             for value in values:
@@ -90,15 +99,19 @@ class Discovery:
 
     def _check_object(self, value: Any, schema: dict[str, Any], at: str) -> None:
         if not isinstance(value, dict):
-            raise Invalid(f"Invalid value at '{at}' ({schema.get('id', 'object')}), "
-                          f"{json.dumps(value)}", at)
+            raise Invalid(
+                f"Invalid value at '{at}' ({schema.get('id', 'object')}), {json.dumps(value)}", at
+            )
         properties = schema.get("properties", {})
         for key, item in value.items():
             spec = properties.get(key)
             if spec is None:
                 where = f" at '{at}'" if at else ""
-                raise Invalid(f'Invalid JSON payload received. Unknown name "{key}"{where}: '
-                              "Cannot find field.", at)
+                raise Invalid(
+                    f'Invalid JSON payload received. Unknown name "{key}"{where}: '
+                    "Cannot find field.",
+                    at,
+                )
             self._check(item, spec, f"{at}.{_snake(key)}" if at else _snake(key))
 
     def _check(self, value: Any, spec: dict[str, Any], at: str) -> None:

@@ -1,8 +1,8 @@
 """SheetsEmulator: the Sheets API v4 over real HTTP on loopback, with a request log and faults.
 
-    with SheetsEmulator() as emu:
-        sid = emu.create_spreadsheet(Tab("Roster", [["email_address"], ["a@b.org"]]))
-        os.environ["SHEETS_EMULATOR_HOST"] = emu.host      # "127.0.0.1:PORT"
+with SheetsEmulator() as emu:
+    sid = emu.create_spreadsheet(Tab("Roster", [["email_address"], ["a@b.org"]]))
+    os.environ["SHEETS_EMULATOR_HOST"] = emu.host      # "127.0.0.1:PORT"
 """
 
 from __future__ import annotations
@@ -24,12 +24,16 @@ from .discovery import DEFAULT_PATH, Discovery, Invalid
 from .store import Sheet, Spreadsheet, Tab, where
 
 DISCONNECT = "disconnect"
-_READ_METHODS = {"sheets.spreadsheets.getByDataFilter",
-                 "sheets.spreadsheets.values.batchGetByDataFilter",
-                 "sheets.spreadsheets.developerMetadata.search"}
-_QUOTA_MESSAGE = ("Quota exceeded for quota metric '{metric} requests' and limit "
-                  "'{metric} requests per minute per user' of service "
-                  "'sheets.googleapis.com' for consumer 'project_number:000000000000'.")
+_READ_METHODS = {
+    "sheets.spreadsheets.getByDataFilter",
+    "sheets.spreadsheets.values.batchGetByDataFilter",
+    "sheets.spreadsheets.developerMetadata.search",
+}
+_QUOTA_MESSAGE = (
+    "Quota exceeded for quota metric '{metric} requests' and limit "
+    "'{metric} requests per minute per user' of service "
+    "'sheets.googleapis.com' for consumer 'project_number:000000000000'."
+)
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,9 @@ class SheetsEmulator:
     def start(self) -> SheetsEmulator:
         self._server = ThreadingHTTPServer(("127.0.0.1", self._port), _handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
-                                        name="sheets-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.02,), name="sheets-emulator", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -116,8 +121,9 @@ class SheetsEmulator:
 
     # -- a person's view of the spreadsheets ---------------------------------------------------
 
-    def create_spreadsheet(self, *tabs: Tab, title: str = "Roster",
-                           spreadsheet_id: str | None = None) -> str:
+    def create_spreadsheet(
+        self, *tabs: Tab, title: str = "Roster", spreadsheet_id: str | None = None
+    ) -> str:
         """Create a spreadsheet (one empty 'Sheet1' when no tabs are given); return its id."""
         ss = Spreadsheet(spreadsheet_id, title)
         for tab in tabs or (Tab("Sheet1"),):
@@ -126,14 +132,24 @@ class SheetsEmulator:
             self._spreadsheets[ss.id] = ss
         return ss.id
 
-    def set_value(self, spreadsheet_id: str, cell: str | tuple[int, int], value: Any,
-                  sheet: str | int | None = None) -> None:
+    def set_value(
+        self,
+        spreadsheet_id: str,
+        cell: str | tuple[int, int],
+        value: Any,
+        sheet: str | int | None = None,
+    ) -> None:
         """Type a value into a cell (cells.Formula / ErrorCell / Formatted for the special ones)."""
         with self._lock:
             self._sheet(spreadsheet_id, sheet).cell(*where(cell)).set_value(value)
 
-    def set_note(self, spreadsheet_id: str, cell: str | tuple[int, int], text: str,
-                 sheet: str | int | None = None) -> None:
+    def set_note(
+        self,
+        spreadsheet_id: str,
+        cell: str | tuple[int, int],
+        text: str,
+        sheet: str | int | None = None,
+    ) -> None:
         """Write (or with '' remove) a note on a cell, as a person does."""
         with self._lock:
             self._sheet(spreadsheet_id, sheet).cell(*where(cell)).note = text or None
@@ -142,8 +158,12 @@ class SheetsEmulator:
         """Every note on a sheet, by A1 cell name."""
         with self._lock:
             rows = self._sheet(spreadsheet_id, sheet).rows
-            return {cell_name(r, c): cell.note for r, cells in enumerate(rows)
-                    for c, cell in enumerate(cells) if cell is not None and cell.note}
+            return {
+                cell_name(r, c): cell.note
+                for r, cells in enumerate(rows)
+                for c, cell in enumerate(cells)
+                if cell is not None and cell.note
+            }
 
     def values(self, spreadsheet_id: str, sheet: str | int | None = None) -> list[list[str]]:
         """The values shown, without trailing empty cells and rows."""
@@ -159,8 +179,9 @@ class SheetsEmulator:
                 out.pop()
             return out
 
-    def cell(self, spreadsheet_id: str, cell: str | tuple[int, int],
-             sheet: str | int | None = None) -> dict[str, Any]:
+    def cell(
+        self, spreadsheet_id: str, cell: str | tuple[int, int], sheet: str | int | None = None
+    ) -> dict[str, Any]:
         """One cell as the API's CellData."""
         with self._lock:
             found = self._sheet(spreadsheet_id, sheet).get(*where(cell))
@@ -193,8 +214,9 @@ class SheetsEmulator:
         with self._lock:
             self._faults.extend([status] * count)
 
-    def limit_per_minute(self, reads: int = 60, writes: int = 60,
-                         clock: Callable[[], float] = time.monotonic) -> None:
+    def limit_per_minute(
+        self, reads: int = 60, writes: int = 60, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         """Enforce Google's per-user quota: beyond it, 429 RESOURCE_EXHAUSTED."""
         self._quota = _Quota(reads, writes, clock)
 
@@ -255,27 +277,49 @@ class SheetsEmulator:
             return status, error.body()
         finally:
             with self._lock:
-                self._log.append(LoggedRequest(method, unquote(split.path), query, body,
-                                               status if isinstance(status, int) else 0, kind))
+                self._log.append(
+                    LoggedRequest(
+                        method,
+                        unquote(split.path),
+                        query,
+                        body,
+                        status if isinstance(status, int) else 0,
+                        kind,
+                    )
+                )
 
 
 def _injected(status: int, kind: str) -> ApiError:
     if status == 429:
         return _quota_error(kind or "write")
-    messages = {500: "Internal error encountered.", 502: "Bad gateway.",
-                503: "The service is currently unavailable.", 504: "Deadline exceeded."}
+    messages = {
+        500: "Internal error encountered.",
+        502: "Bad gateway.",
+        503: "The service is currently unavailable.",
+        504: "Deadline exceeded.",
+    }
     return ApiError(status, messages.get(status, f"Injected error {status}."))
 
 
 def _quota_error(kind: str) -> ApiError:
     metric = "Read" if kind == "read" else "Write"
-    return ApiError(429, _QUOTA_MESSAGE.format(metric=metric), [{
-        "@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED",
-        "domain": "googleapis.com",
-        "metadata": {"service": "sheets.googleapis.com",
-                     "quota_metric": f"sheets.googleapis.com/{kind}_requests",
-                     "quota_limit": f"{metric}RequestsPerMinutePerUser",
-                     "quota_limit_value": "60"}}])
+    return ApiError(
+        429,
+        _QUOTA_MESSAGE.format(metric=metric),
+        [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "RATE_LIMIT_EXCEEDED",
+                "domain": "googleapis.com",
+                "metadata": {
+                    "service": "sheets.googleapis.com",
+                    "quota_metric": f"sheets.googleapis.com/{kind}_requests",
+                    "quota_limit": f"{metric}RequestsPerMinutePerUser",
+                    "quota_limit_value": "60",
+                },
+            }
+        ],
+    )
 
 
 def _handler(emulator: SheetsEmulator) -> type[BaseHTTPRequestHandler]:

@@ -43,9 +43,13 @@ class Sheet:
         self.rows: list[list[Cell | None]] = []
 
     def properties(self) -> dict[str, Any]:
-        return {"sheetId": self.sheet_id, "title": self.title, "index": self.index,
-                "sheetType": "GRID",
-                "gridProperties": {"rowCount": self.row_count, "columnCount": self.column_count}}
+        return {
+            "sheetId": self.sheet_id,
+            "title": self.title,
+            "index": self.index,
+            "sheetType": "GRID",
+            "gridProperties": {"rowCount": self.row_count, "columnCount": self.column_count},
+        }
 
     def get(self, row: int, col: int) -> Cell | None:
         if row < len(self.rows) and col < len(self.rows[row]):
@@ -68,8 +72,9 @@ class Sheet:
         """(rows, columns) up to the last non-empty cell."""
         rows = cols = 0
         for r, cells in enumerate(self.rows):
-            last = max((c + 1 for c, cell in enumerate(cells) if cell and not cell.empty),
-                       default=0)
+            last = max(
+                (c + 1 for c, cell in enumerate(cells) if cell and not cell.empty), default=0
+            )
             if last:
                 rows, cols = r + 1, max(cols, last)
         return rows, cols
@@ -77,8 +82,10 @@ class Sheet:
     def check(self, end_row: int, end_col: int) -> None:
         if end_row > self.row_count or end_col > self.column_count:
             where = format_range(self.title, end_row - 1, end_row, end_col - 1, end_col)
-            raise GridError(f"Range ({where}) exceeds grid limits. Max rows: {self.row_count}, "
-                            f"max columns: {self.column_count}")
+            raise GridError(
+                f"Range ({where}) exceeds grid limits. Max rows: {self.row_count}, "
+                f"max columns: {self.column_count}"
+            )
 
     def bounds(self, rng: A1Range) -> tuple[int, int, int, int]:
         """Close an A1 range against the grid: (start_row, end_row, start_col, end_col)."""
@@ -107,9 +114,13 @@ class Spreadsheet:
         gid = tab.gid if tab.gid is not None else (0 if not self.sheets else next(self._ids) * 7919)
         if any(s.sheet_id == gid or s.title == tab.title for s in self.sheets):
             raise ValueError(f"duplicate worksheet {tab.title!r} / gid {gid}")
-        sheet = Sheet(gid, tab.title, len(self.sheets),
-                      tab.row_count or max(DEFAULT_ROWS, len(rows)),
-                      tab.column_count or max(DEFAULT_COLUMNS, width))
+        sheet = Sheet(
+            gid,
+            tab.title,
+            len(self.sheets),
+            tab.row_count or max(DEFAULT_ROWS, len(rows)),
+            tab.column_count or max(DEFAULT_COLUMNS, width),
+        )
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 if value is not None and value != "":
@@ -138,8 +149,12 @@ class Spreadsheet:
     def metadata(self) -> dict[str, Any]:
         return {
             "spreadsheetId": self.id,
-            "properties": {"title": self.title, "locale": "en_US", "autoRecalc": "ON_CHANGE",
-                           "timeZone": "Etc/GMT"},
+            "properties": {
+                "title": self.title,
+                "locale": "en_US",
+                "autoRecalc": "ON_CHANGE",
+                "timeZone": "Etc/GMT",
+            },
             "sheets": [{"properties": s.properties()} for s in self.sheets],
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.id}/edit",
         }

@@ -33,5 +33,9 @@ def credentials_file(tmp_path) -> str:
 
 @pytest.fixture
 def sheets(emulator, sleeps, credentials_file) -> GoogleSheets:
-    return GoogleSheets(emulator_host=emulator.host, credentials_file=credentials_file,
-                        timeout=5.0, sleep=sleeps.append)
+    return GoogleSheets(
+        emulator_host=emulator.host,
+        credentials_file=credentials_file,
+        timeout=5.0,
+        sleep=sleeps.append,
+    )

@@ -18,9 +18,11 @@ from tests.sheets_emulator.discovery import Discovery
 from .conftest import SERVICE_ACCOUNT
 
 HEADER = ["email_address", "first_name", "last_name", "birthdate"]
-ROWS = [HEADER,
-        ["ann@example.org", "Ann", "Lee", "19900105"],
-        ["BOB@example.org", "Bob", "", Formatted(32878, "1/5/1990")]]
+ROWS = [
+    HEADER,
+    ["ann@example.org", "Ann", "Lee", "19900105"],
+    ["BOB@example.org", "Bob", "", Formatted(32878, "1/5/1990")],
+]
 
 
 def roster(emulator, *tabs: Tab) -> str:
@@ -32,23 +34,40 @@ def test_read_returns_the_values_as_a_person_sees_them(emulator, sheets):
 
     grid = sheets.read(sid, "Roster")
 
-    assert grid.rows == [HEADER, ["ann@example.org", "Ann", "Lee", "19900105"],
-                         ["BOB@example.org", "Bob", "", "1/5/1990"]]
+    assert grid.rows == [
+        HEADER,
+        ["ann@example.org", "Ann", "Lee", "19900105"],
+        ["BOB@example.org", "Bob", "", "1/5/1990"],
+    ]
     assert grid.kinds == {} and grid.notes == {}
     assert (grid.title, grid.sheet_id) == ("Roster", 0)
 
 
 def test_formulas_and_error_values_are_flagged(emulator, sheets):
-    sid = roster(emulator, Tab("Roster", [
-        HEADER,
-        [Formula('=LOWER("A@B.ORG")', "a@b.org"), "Ann", ErrorCell("#N/A"),
-         Formula("=1/0", "#DIV/0!")]]))
+    sid = roster(
+        emulator,
+        Tab(
+            "Roster",
+            [
+                HEADER,
+                [
+                    Formula('=LOWER("A@B.ORG")', "a@b.org"),
+                    "Ann",
+                    ErrorCell("#N/A"),
+                    Formula("=1/0", "#DIV/0!"),
+                ],
+            ],
+        ),
+    )
 
     grid = sheets.read(sid, "Roster")
 
     assert grid.rows[1] == ["a@b.org", "Ann", "#N/A", "#DIV/0!"]
-    assert grid.kinds == {(1, 0): CellKind.FORMULA, (1, 2): CellKind.ERROR_VALUE,
-                          (1, 3): CellKind.ERROR_VALUE}
+    assert grid.kinds == {
+        (1, 0): CellKind.FORMULA,
+        (1, 2): CellKind.ERROR_VALUE,
+        (1, 3): CellKind.ERROR_VALUE,
+    }
 
 
 def test_a_formula_that_shows_nothing_is_still_flagged(emulator, sheets):
@@ -78,11 +97,13 @@ def test_a_note_on_an_empty_cell_is_read_too(emulator, sheets):
 
 
 @pytest.mark.parametrize(("worksheet", "requests_sent"), [("Clients", 1), (4242, 1), (None, 2)])
-def test_read_picks_the_worksheet_by_title_by_gid_or_the_first_tab(emulator, sheets, worksheet,
-                                                                   requests_sent):
+def test_read_picks_the_worksheet_by_title_by_gid_or_the_first_tab(
+    emulator, sheets, worksheet, requests_sent
+):
     sid = emulator.create_spreadsheet(
         Tab("Clients", [["email_address"], ["first@example.org"]], gid=4242),
-        Tab("Archive", [["email_address"], ["second@example.org"]], gid=7))
+        Tab("Archive", [["email_address"], ["second@example.org"]], gid=7),
+    )
 
     grid = sheets.read(sid, worksheet)
 
@@ -109,8 +130,9 @@ def test_a_missing_spreadsheet_is_not_found_with_a_plain_message(emulator, sheet
     with pytest.raises(NotFound) as error:
         sheets.read("1NoSuchSpreadsheet00000000000000", "Roster")
 
-    assert str(error.value) == ("No spreadsheet with id 1NoSuchSpreadsheet00000000000000: "
-                                "check the link.")
+    assert str(error.value) == (
+        "No spreadsheet with id 1NoSuchSpreadsheet00000000000000: check the link."
+    )
 
 
 def test_an_unshared_sheet_is_forbidden_and_names_the_service_account(emulator, sheets):
@@ -120,8 +142,9 @@ def test_an_unshared_sheet_is_forbidden_and_names_the_service_account(emulator, 
     with pytest.raises(Forbidden) as error:
         sheets.read(sid, "Roster")
 
-    assert str(error.value) == (f"Roster cannot open this sheet: share it with {SERVICE_ACCOUNT} "
-                                "as an editor.")
+    assert str(error.value) == (
+        f"Roster cannot open this sheet: share it with {SERVICE_ACCOUNT} as an editor."
+    )
     assert sheets.service_account_email == SERVICE_ACCOUNT
 
 
@@ -136,13 +159,22 @@ def test_write_notes_lands_notes_on_exactly_the_given_cells(emulator, sheets):
 
 
 def test_an_empty_note_clears_the_cell_and_other_notes_stay(emulator, sheets):
-    sid = roster(emulator, Tab("Roster", ROWS, notes={"A2": "Roster:\nstale", "B2": "a person's",
-                                                      "C3": "Roster:\nstill true"}))
+    sid = roster(
+        emulator,
+        Tab(
+            "Roster",
+            ROWS,
+            notes={"A2": "Roster:\nstale", "B2": "a person's", "C3": "Roster:\nstill true"},
+        ),
+    )
 
     sheets.write_notes(sid, 0, {(1, 0): "", (2, 0): "Roster:\nnew"})
 
-    assert emulator.notes(sid) == {"A3": "Roster:\nnew", "B2": "a person's",
-                                   "C3": "Roster:\nstill true"}
+    assert emulator.notes(sid) == {
+        "A3": "Roster:\nnew",
+        "B2": "a person's",
+        "C3": "Roster:\nstill true",
+    }
 
 
 def test_a_note_a_person_writes_between_read_and_write_is_kept(emulator, sheets):
@@ -166,12 +198,15 @@ def test_nothing_to_write_sends_nothing(emulator, sheets):
 def test_write_values_puts_plain_text_in_the_cells(emulator, sheets):
     sid = roster(emulator)
 
-    sent = sheets.write_values(sid, 0, {(1, 3): "19900105", (2, 0): "bob@example.org",
-                                        (2, 4): "TRUE", (1, 2): ""})
+    sent = sheets.write_values(
+        sid, 0, {(1, 3): "19900105", (2, 0): "bob@example.org", (2, 4): "TRUE", (1, 2): ""}
+    )
 
     assert sent == 1
-    assert emulator.values(sid)[1:] == [["ann@example.org", "Ann", "", "19900105"],
-                                        ["bob@example.org", "Bob", "", "1/5/1990", "TRUE"]]
+    assert emulator.values(sid)[1:] == [
+        ["ann@example.org", "Ann", "", "19900105"],
+        ["bob@example.org", "Bob", "", "1/5/1990", "TRUE"],
+    ]
     assert emulator.cell(sid, "E3")["userEnteredValue"] == {"stringValue": "TRUE"}
 
 
@@ -186,7 +221,9 @@ def test_a_ten_thousand_row_sheet_is_read_in_one_request_and_annotated_in_one(em
     assert len(grid.rows) == 10_001
     assert sent == 1
     assert [(r.method, r.kind, r.status) for r in emulator.requests] == [
-        ("GET", "read", 200), ("POST", "write", 200)]
+        ("GET", "read", 200),
+        ("POST", "write", 200),
+    ]
     assert len(emulator.notes(sid)) == len(notes) == 304
 
 
@@ -209,7 +246,7 @@ def test_backoff_waits_are_bounded_exponential_with_jitter(emulator, sleeps):
     sheets.read(sid, "Roster")
 
     assert len(sleeps) == 7
-    assert all(0 <= wait <= min(16, 2 ** i) for i, wait in enumerate(sleeps))
+    assert all(0 <= wait <= min(16, 2**i) for i, wait in enumerate(sleeps))
     assert sum(sleeps) <= 45
 
 
@@ -230,15 +267,17 @@ def test_a_persistent_503_is_sheets_unavailable_and_nothing_is_written(emulator,
     with pytest.raises(SheetsUnavailable) as error:
         sheets.write_notes(sid, 0, {(1, 0): "", (2, 0): "Roster:\nnew"})
 
-    assert str(error.value) == ("Google Sheets did not answer after 5 tries: "
-                                "try again in a minute.")
+    assert str(error.value) == (
+        "Google Sheets did not answer after 5 tries: try again in a minute."
+    )
     assert len(emulator.requests) == 5 and len(sleeps) == 4
     assert emulator.notes(sid) == {"A2": "Roster:\nold"}
 
 
 def test_a_sheet_slower_than_the_timeout_is_given_up(emulator, sleeps):
-    sheets = GoogleSheets(emulator_host=emulator.host, timeout=0.2, max_attempts=2,
-                          sleep=sleeps.append)
+    sheets = GoogleSheets(
+        emulator_host=emulator.host, timeout=0.2, max_attempts=2, sleep=sleeps.append
+    )
     sid = roster(emulator)
     emulator.latency = 1.0
 
@@ -273,12 +312,17 @@ def test_the_adapters_request_bodies_fit_the_discovery_document(emulator, sheets
         assert request.status == 200
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("https://docs.google.com/spreadsheets/d/1AbC-dEf_123456789012345/edit#gid=0",
-     "1AbC-dEf_123456789012345"),
-    ("docs.google.com/spreadsheets/d/1AbC-dEf_123456789012345", "1AbC-dEf_123456789012345"),
-    ("  1AbC-dEf_123456789012345 ", "1AbC-dEf_123456789012345"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "https://docs.google.com/spreadsheets/d/1AbC-dEf_123456789012345/edit#gid=0",
+            "1AbC-dEf_123456789012345",
+        ),
+        ("docs.google.com/spreadsheets/d/1AbC-dEf_123456789012345", "1AbC-dEf_123456789012345"),
+        ("  1AbC-dEf_123456789012345 ", "1AbC-dEf_123456789012345"),
+    ],
+)
 def test_a_spreadsheet_id_is_found_in_a_link_or_given_bare(text, expected):
     assert locate.spreadsheet_id(text) == expected
 
@@ -296,14 +340,29 @@ def test_a_service_account_key_file_gives_the_email_to_share_with(tmp_path):
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()).decode()
+    key = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
     path = tmp_path / "key.json"
-    path.write_text(json.dumps({
-        "type": "service_account", "project_id": "roster", "private_key_id": "1",
-        "private_key": key, "client_email": "roster@roster.iam.gserviceaccount.com",
-        "client_id": "1", "token_uri": "https://oauth2.googleapis.com/token"}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "roster",
+                "private_key_id": "1",
+                "private_key": key,
+                "client_email": "roster@roster.iam.gserviceaccount.com",
+                "client_id": "1",
+                "token_uri": "https://oauth2.googleapis.com/token",
+            }
+        )
+    )
 
     sheets = GoogleSheets(credentials_file=str(path))
 

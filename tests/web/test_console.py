@@ -51,8 +51,9 @@ def client_for_console(settings):
 def test_a_file_that_is_not_a_roster_is_refused_in_plain_words(client_for_console, tmp_path):
     from io import BytesIO
 
-    response = client_for_console.post("/check", data={"roster": (BytesIO(b"x"), "notes.txt")},
-                                       content_type="multipart/form-data")
+    response = client_for_console.post(
+        "/check", data={"roster": (BytesIO(b"x"), "notes.txt")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 400
     assert b"Roster reads .csv and .xlsx files" in response.data
 
@@ -62,21 +63,33 @@ def test_a_pro_uploads_a_roster_and_sees_the_issues_in_chromium(console, tmp_pat
     from playwright.sync_api import sync_playwright
 
     roster = tmp_path / "roster.csv"
-    roster.write_text(f"{HEADER}\nAnn@Example.com,Abcdef1!x,Ann,Lee,1980-01-01,female\n"
-                      "bob@example.com,Abcdef1!y,Bob,Ray,19810202,male\n", encoding="utf-8")
+    roster.write_text(
+        f"{HEADER}\nAnn@Example.com,Abcdef1!x,Ann,Lee,1980-01-01,female\n"
+        "bob@example.com,Abcdef1!y,Bob,Ray,19810202,male\n",
+        encoding="utf-8",
+    )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
         page = browser.new_page()
         page.goto(console)
         page.set_input_files("input[name=roster]", str(roster))
         page.click("button[type=submit]")
         page.wait_for_selector("#summary")
         summary = page.inner_text("#summary")
-        rows = [[cell.inner_text() for cell in row.query_selector_all("td")]
-                for row in page.query_selector_all("#issues tbody tr")]
+        rows = [
+            [cell.inner_text() for cell in row.query_selector_all("td")]
+            for row in page.query_selector_all("#issues tbody tr")
+        ]
         page.screenshot(path=str(Path(tmp_path) / "console.png"), full_page=True)
         browser.close()
     assert "2 rows" in summary and "2 errors" in summary
@@ -86,11 +99,18 @@ def test_a_pro_uploads_a_roster_and_sees_the_issues_in_chromium(console, tmp_pat
 def test_with_google_sign_in_the_upload_needs_a_token(settings, certs_url):
     from io import BytesIO
 
-    app = create_app({"ROSTER_SETTINGS": settings.replace(
-        auth_mode="google", id_token_audiences=("aud",), id_token_certs_url=certs_url)})
+    app = create_app(
+        {
+            "ROSTER_SETTINGS": settings.replace(
+                auth_mode="google", id_token_audiences=("aud",), id_token_certs_url=certs_url
+            )
+        }
+    )
     response = app.test_client().post(
-        "/check", data={"roster": (BytesIO(HEADER.encode()), "r.csv")},
-        content_type="multipart/form-data")
+        "/check",
+        data={"roster": (BytesIO(HEADER.encode()), "r.csv")},
+        content_type="multipart/form-data",
+    )
     app.extensions["roster"].close()
     assert response.status_code == 401
 
@@ -102,7 +122,9 @@ def test_the_upload_cannot_peek_at_another_organisations_data(client_for_console
     with roster.db.session() as session:
         directory.create_organisation(session, "other-clinic")
     response = client_for_console.post(
-        "/check", data={"roster": (BytesIO(HEADER.encode()), "r.csv"), "org": "other-clinic"},
-        content_type="multipart/form-data")
+        "/check",
+        data={"roster": (BytesIO(HEADER.encode()), "r.csv"), "org": "other-clinic"},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 403
     assert b"not a member of other-clinic" in response.data
