@@ -81,7 +81,7 @@ class SheetsEmulator:
         self._api = SheetsApi(Discovery(discovery))
         self._spreadsheets: dict[str, Spreadsheet] = {}
         self._log: list[LoggedRequest] = []
-        self._faults: deque[int | str] = deque()
+        self._faults: deque[int | str | None] = deque()  # None: answer as usual
         self._quota: _Quota | None = None
         self._lock = threading.RLock()
         self._port = port
@@ -219,10 +219,11 @@ class SheetsEmulator:
                     self._log[position] = dataclasses.replace(logged[0], seconds=seconds)
                     return
 
-    def fail_next(self, count: int = 1, status: int | str = 503) -> None:
-        """Answer the next `count` requests with this error (429, 500, 503...) or DISCONNECT."""
+    def fail_next(self, count: int = 1, status: int | str = 503, after: int = 0) -> None:
+        """Answer the next `count` requests with this error (429, 500, 503...) or DISCONNECT,
+        once `after` requests have been answered as usual."""
         with self._lock:
-            self._faults.extend([status] * count)
+            self._faults.extend([None] * after + [status] * count)
 
     def limit_per_minute(
         self, reads: int = 60, writes: int = 60, clock: Callable[[], float] = time.monotonic
