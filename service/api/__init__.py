@@ -31,11 +31,13 @@ def problem_response(status: int, title: str, detail: str, **extra: object) -> R
 
 def init_app(app: Flask) -> None:
     from . import (  # noqa: F401  (importing them registers their routes on bp)
+        bodies,
         openapi,
         tasks,  # noqa: F401  (the chunk handler Cloud Tasks calls)
         views,
     )
 
+    bodies.install(app)  # bodies read after authorisation, within limits (bodies.py)
     app.register_blueprint(bp)
     app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
 

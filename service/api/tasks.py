@@ -26,7 +26,7 @@ from ..imports import cloud_tasks, jobs
 from ..imports.runs import get_run, run_to_dict
 from ..models import ImportRun
 from ..wiring import Roster
-from . import bp, problem_response
+from . import bodies, bp, problem_response
 
 log = logging.getLogger("roster.tasks")
 
@@ -107,6 +107,7 @@ def work_import(import_id: str) -> Any:
     if gate is None:
         raise NotFound("There is nothing at this address.")
     gate.check(request.headers)
+    bodies.authorised()  # the queue's own token, checked above: its body may be read
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or payload.get("import_id") != import_id:
         raise RosterError(

@@ -10,7 +10,7 @@ from flask import current_app, request, url_for
 
 from .. import directory
 from ..auth import Authenticator, Caller
-from ..errors import BadBody, NotFound
+from ..errors import NotFound
 from ..fixes import apply_fixes
 from ..imports import jobs
 from ..imports.runs import get_run, run_to_dict
@@ -20,7 +20,7 @@ from ..roster.organisation import OrgSnapshot
 from ..sources import locate
 from ..validation import validate_sheet
 from ..wiring import Roster
-from . import bp
+from . import bodies, bp
 from .schemas import FixBody, ImportBody, ValidateBody
 
 log = logging.getLogger("roster.api")
@@ -36,13 +36,8 @@ def caller() -> Caller:
 
 
 def body(schema: Any) -> dict[str, Any]:
-    """The JSON body loaded by its schema; an empty body means every default."""
-    if not request.get_data(cache=True):  # chunked bodies have no Content-Length: read them
-        return schema.load({})
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise BadBody('The request body must be a JSON object, such as {"worksheet_id": 0}.')
-    return schema.load(data)
+    """The JSON body loaded by its schema, once the caller is authorised (api/bodies.py)."""
+    return bodies.json_body(schema)
 
 
 def worksheet_of(data: dict[str, Any]) -> str | int | None:
@@ -50,24 +45,26 @@ def worksheet_of(data: dict[str, Any]) -> str | int | None:
 
 
 def sheet_organisation(spreadsheet_id: str, who: Caller) -> Organisation:
+    """The sheet's organisation, the caller one of its members: then a body may be read."""
     if locate.spreadsheet_id(spreadsheet_id) != spreadsheet_id:
         raise NotFound("This is not a Google spreadsheet id.")
     with roster().db.session() as session:
-        return directory.organisation_of_sheet(session, spreadsheet_id, who.email)
+        organisation = directory.organisation_of_sheet(session, spreadsheet_id, who.email)
+    bodies.authorised()
+    return organisation
 
 
-def sheet_snapshot(spreadsheet_id: str, who: Caller) -> OrgSnapshot:
+def organisation_snapshot(organisation: Organisation) -> OrgSnapshot:
     """What the rules need to know about the organisation that owns the sheet."""
-    organisation = sheet_organisation(spreadsheet_id, who)
     with roster().db.session() as session:
         return directory.snapshot(session, organisation)
 
 
 @bp.post("/sheets/<spreadsheet_id>/validate")
 def validate(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
-    who = caller()
+    organisation = sheet_organisation(spreadsheet_id, caller())
     data = body(ValidateBody())
-    snapshot = sheet_snapshot(spreadsheet_id, who)
+    snapshot = organisation_snapshot(organisation)
     checked = validate_sheet(roster().sheets, spreadsheet_id, worksheet_of(data), snapshot)
     log.info(
         "validated sheet=%s rows=%d errors=%d",
@@ -81,8 +78,8 @@ def validate(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
 @bp.post("/sheets/<spreadsheet_id>/imports")
 def start_import(spreadsheet_id: str) -> Any:
     who = caller()
-    data = body(ImportBody())
     organisation = sheet_organisation(spreadsheet_id, who)
+    data = body(ImportBody())
     started = jobs.start_import(
         roster(),
         organisation.id,
@@ -133,7 +130,7 @@ def import_status(import_id: str) -> tuple[dict[str, Any], int]:
 
 @bp.post("/sheets/<spreadsheet_id>/fix")
 def fix(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
-    who = caller()
+    organisation = sheet_organisation(spreadsheet_id, caller())
     data = body(FixBody())
-    snapshot = sheet_snapshot(spreadsheet_id, who)
+    snapshot = organisation_snapshot(organisation)
     return apply_fixes(roster().sheets, spreadsheet_id, worksheet_of(data), snapshot), 200

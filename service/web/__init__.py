@@ -27,6 +27,17 @@ def check() -> tuple[str, int]:
     needs a token (a browser form has none, so in production the console waits for IAP).
     """
     caller = current_app.extensions["roster.auth"].verify(request.headers.get("Authorization"))
+    roster = current_app.extensions["roster"]
+    try:
+        # membership first: only a member's file is ever parsed (the form's envelope is
+        # streamed to a temporary file by Werkzeug, within ROSTER_MAX_UPLOAD_BYTES)
+        with roster.db.session() as session:
+            organisation = directory.organisation_of_member(
+                session, caller.email, request.form.get("org") or None
+            )
+            snapshot = directory.snapshot(session, organisation)
+    except RosterError as error:
+        return render_template("index.html", error=str(error)), error.status
     upload = request.files.get("roster")
     if upload is None or not upload.filename:
         return render_template("index.html", error="Choose a .csv or .xlsx file first."), 400
@@ -35,12 +46,6 @@ def check() -> tuple[str, int]:
         if suffix not in workbook.SUFFIXES:
             raise RosterError(f"{upload.filename}: Roster reads .csv and .xlsx files.")
         grid = workbook.read_bytes(upload.read(), suffix, upload.filename)
-        roster = current_app.extensions["roster"]
-        with roster.db.session() as session:
-            organisation = directory.organisation_of_member(
-                session, caller.email, request.form.get("org") or None
-            )
-            snapshot = directory.snapshot(session, organisation)
         validation = validate_grid(grid, snapshot)
     except RosterError as error:
         return render_template("index.html", error=str(error)), error.status
