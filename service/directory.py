@@ -68,14 +68,23 @@ def add_member(session: Session, organisation: Organisation, email: str, role: s
 
 
 def add_tags(session: Session, organisation: Organisation, names: list[str]) -> list[str]:
-    """Add the tags that do not exist yet; return the ones added."""
-    existing = set(session.scalars(select(Tag.name).where(Tag.organisation_id == organisation.id)))
+    """Add the tags that do not exist yet; return the ones added. Refuse a case-only twin."""
+    existing = {
+        name.lower(): name
+        for name in session.scalars(select(Tag.name).where(Tag.organisation_id == organisation.id))
+    }
     added = []
     for name in dict.fromkeys(n.strip() for n in names):
         if not name or len(name) > 100:
             raise RosterError(f'"{name}" is not a valid tag name (1 to 100 characters).')
-        if name not in existing:
+        twin = existing.get(name.lower())
+        if twin is not None and twin != name:  # `vip` next to `VIP` would make both ambiguous
+            raise Conflict(
+                f'"{name}" differs from the tag "{twin}" only in letter case: use "{twin}".'
+            )
+        if twin is None:
             session.add(Tag(organisation_id=organisation.id, name=name))
+            existing[name.lower()] = name
             added.append(name)
     session.flush()
     return added

@@ -31,7 +31,10 @@ def problem_response(status: int, title: str, detail: str, **extra: object) -> R
 
 def init_app(app: Flask) -> None:
     from . import (  # noqa: F401  (importing them registers their routes on bp)
+        connect,
+        history,
         openapi,
+        organisations,
         tasks,  # noqa: F401  (the chunk handler Cloud Tasks calls)
         views,
     )

@@ -80,7 +80,9 @@ class PlanResult(Schema):
 
 class ImportSchema(Schema):
     id = fields.String()
-    status = fields.String(validate=validate.OneOf(["queued", "running", "succeeded", "failed"]))
+    status = fields.String(
+        validate=validate.OneOf(["queued", "running", "succeeded", "failed", "undone"])
+    )
     total = fields.Integer()
     processed = fields.Integer()
     created = fields.Integer()

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app, request, url_for
 
 from .. import directory
-from ..auth import Authenticator, Caller
+from ..auth import Caller
 from ..errors import BadBody, NotFound
 from ..fixes import apply_fixes
 from ..imports import jobs
@@ -21,6 +21,7 @@ from ..sources import locate
 from ..validation import validate_sheet
 from ..wiring import Roster
 from . import bp
+from .callers import run_caller, sheet_caller
 from .schemas import FixBody, ImportBody, ValidateBody
 
 log = logging.getLogger("roster.api")
@@ -28,11 +29,6 @@ log = logging.getLogger("roster.api")
 
 def roster() -> Roster:
     return current_app.extensions["roster"]
-
-
-def caller() -> Caller:
-    authenticator: Authenticator = current_app.extensions["roster.auth"]
-    return authenticator.verify(request.headers.get("Authorization"))
 
 
 def body(schema: Any) -> dict[str, Any]:
@@ -65,7 +61,7 @@ def sheet_snapshot(spreadsheet_id: str, who: Caller) -> OrgSnapshot:
 
 @bp.post("/sheets/<spreadsheet_id>/validate")
 def validate(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
-    who = caller()
+    who = sheet_caller(spreadsheet_id)
     data = body(ValidateBody())
     snapshot = sheet_snapshot(spreadsheet_id, who)
     checked = validate_sheet(roster().sheets, spreadsheet_id, worksheet_of(data), snapshot)
@@ -80,7 +76,7 @@ def validate(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
 
 @bp.post("/sheets/<spreadsheet_id>/imports")
 def start_import(spreadsheet_id: str) -> Any:
-    who = caller()
+    who = sheet_caller(spreadsheet_id)
     data = body(ImportBody())
     organisation = sheet_organisation(spreadsheet_id, who)
     started = jobs.start_import(
@@ -119,7 +115,7 @@ def dispatch(app_roster: Roster, run_id: str, validation: Validation | None = No
 
 @bp.get("/imports/<import_id>")
 def import_status(import_id: str) -> tuple[dict[str, Any], int]:
-    who = caller()
+    who = run_caller(import_id)
     run = get_run(roster().db, import_id)
     with roster().db.session() as session:
         directory.require_member(
@@ -133,7 +129,7 @@ def import_status(import_id: str) -> tuple[dict[str, Any], int]:
 
 @bp.post("/sheets/<spreadsheet_id>/fix")
 def fix(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
-    who = caller()
+    who = sheet_caller(spreadsheet_id)
     data = body(FixBody())
     snapshot = sheet_snapshot(spreadsheet_id, who)
     return apply_fixes(roster().sheets, spreadsheet_id, worksheet_of(data), snapshot), 200

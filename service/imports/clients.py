@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -26,10 +27,13 @@ def insert_clients(
     clients: list[ClientRow],
     hashes: dict[str, str],
     tag_ids: dict[str, int],
-) -> set[str]:
-    """Insert new clients; a row whose email or external id exists is left out, not failed."""
+) -> dict[str, int]:
+    """Insert new clients; a row whose email or external id exists is left out, not failed.
+
+    Returns the new clients' ids by email.
+    """
     if not clients:
-        return set()
+        return {}
     now = utcnow()
     values = [
         {
@@ -58,14 +62,37 @@ def insert_clients(
     inserted = {email: client_id for client_id, email in session.execute(statement)}
     by_email = {c.email_address: c for c in clients}
     _add_tags(session, [(inserted[e], by_email[e].tags) for e in inserted], tag_ids)
-    return set(inserted)
+    return inserted
+
+
+@dataclass(frozen=True)
+class Updated:
+    """What *update existing* did to one client: `previous` is None when nothing changed."""
+
+    client_id: int
+    previous: dict[str, Any] | None  # the profile before, and the tags added: what undo needs
+
+
+def profile_of(client: Client) -> dict[str, Any]:
+    """The fields an update may change, as JSON."""
+    return {
+        "first_name": client.first_name,
+        "last_name": client.last_name,
+        "birthdate": client.birthdate.isoformat(),
+        "gender": client.gender,
+        "external_id": client.external_id,
+        "attributes": dict(client.attributes or {}),
+    }
 
 
 def update_clients(
     session: Session, organisation_id: int, clients: list[ClientRow], tag_ids: dict[str, int]
-) -> set[str]:
-    """Update profile fields of existing clients; never their password."""
-    updated = set()
+) -> dict[str, Updated]:
+    """Update profile fields of existing clients; never their password; tags are only added.
+
+    A client whose stored profile would not change is left untouched (reported `unchanged`).
+    """
+    results: dict[str, Updated] = {}
     for c in clients:
         client = session.scalar(
             select(Client).where(
@@ -74,17 +101,31 @@ def update_clients(
         )
         if client is None:
             continue
+        before = profile_of(client)
+        have = {t.name for t in client.tags}
+        added = tuple(t for t in dict.fromkeys(c.tags) if t not in have and t in tag_ids)
+        after: dict[str, Any] = {
+            "first_name": c.first_name,
+            "last_name": c.last_name,
+            "birthdate": c.birthdate.isoformat(),
+            "gender": c.gender,
+            "external_id": c.external_id if c.external_id is not None else client.external_id,
+            "attributes": {**before["attributes"], **_json_attributes(c.attributes)},
+        }
+        if after == before and not added:
+            results[c.email_address] = Updated(client.id, None)
+            continue
+        stamp = client.updated_at
         client.first_name, client.last_name = c.first_name, c.last_name
         client.birthdate, client.gender = c.birthdate, c.gender
-        if c.external_id is not None:
-            client.external_id = c.external_id
-        client.attributes = {**(client.attributes or {}), **_json_attributes(c.attributes)}
+        client.external_id = after["external_id"]
+        client.attributes = after["attributes"]
         client.updated_at = utcnow()
         session.flush()
-        have = {t.name for t in client.tags}
-        _add_tags(session, [(client.id, tuple(t for t in c.tags if t not in have))], tag_ids)
-        updated.add(c.email_address)
-    return updated
+        _add_tags(session, [(client.id, added)], tag_ids)
+        previous = {**before, "added_tags": list(added), "updated_at": stamp.isoformat()}
+        results[c.email_address] = Updated(client.id, previous)
+    return results
 
 
 def _add_tags(

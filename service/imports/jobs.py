@@ -16,6 +16,7 @@ from ..roster.organisation import OrgSnapshot
 from ..sources import locate, workbook
 from ..validation import validate_source
 from ..wiring import Roster
+from .outcomes import failed_rows
 from .plan import plan_import
 from .runs import ImportRequest, Progress, get_run, open_run, process_run, results_of
 
@@ -76,7 +77,8 @@ def start_import(
         mode=mode,
         update_existing=update_existing,
     )
-    run = open_run(roster.db, organisation_id, request, validation, _stale_after(roster))
+    failed = failed_rows(grid, validation, plan.blocked)
+    run = open_run(roster.db, organisation_id, request, validation, _stale_after(roster), failed)
     return Started(counts, validation, run)
 
 
@@ -115,6 +117,7 @@ def work(
 OUTCOME_TEXT = {
     "created": "imported as a new client",
     "updated": "updated an existing client",
+    "unchanged": "already a client; nothing to update",
     "skipped": "skipped: already a client",
 }
 

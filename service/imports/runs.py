@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,15 @@ from ..db import Database
 from ..errors import Conflict, NotFound, RosterError
 from ..models import ImportRowResult, ImportRun, Tag, utcnow
 from ..roster.engine import ClientRow, Validation
-from .clients import insert_clients, update_clients
+from .clients import Updated, insert_clients, update_clients
+from .outcomes import (
+    ADDED_MEANWHILE,
+    ALREADY_A_CLIENT,
+    NOTHING_TO_UPDATE,
+    REMOVED_MEANWHILE,
+    UPDATE_RULES,
+    FailedRow,
+)
 from .passwords import PasswordHashing
 from .plan import plan_import
 
@@ -121,8 +129,11 @@ def open_run(
     request: ImportRequest,
     validation: Validation,
     stale_after: dt.timedelta = STALE_AFTER,
+    failed: Sequence[FailedRow] = (),
 ) -> ImportRun:
     """Record a new run, or take over a stale one; refuse when errors block or one is running.
+
+    `failed` are the rows errors keep out (skip invalid rows), recorded with the run.
 
     The unique `active_key` decides who gets the sheet. A run that finishes while we look is
     gone from the key, so we simply try again.
@@ -150,6 +161,8 @@ def open_run(
                         started_by=request.started_by,
                     )
                     session.add(run)
+                    session.flush()
+                    _record_failed(session, run.id, failed)
                 return run
             except IntegrityError:
                 pass
@@ -159,10 +172,34 @@ def open_run(
             if current.heartbeat_at > utcnow() - stale_after:
                 raise ImportRunning(current)
             if _take_over(session, current, request, len(plan.blocked)):
+                _record_failed(session, current.id, failed)
                 return session.get(ImportRun, current.id)  # type: ignore[return-value]
             session.refresh(current)
             raise ImportRunning(current)
     raise Conflict("This sheet's imports are changing hands too fast: import again.")
+
+
+def _record_failed(session: Session, run_id: str, failed: Sequence[FailedRow]) -> None:
+    """The run's failed rows, replacing those of the run it takes over."""
+    session.execute(
+        delete(ImportRowResult).where(
+            ImportRowResult.import_run_id == run_id, ImportRowResult.outcome == "failed"
+        )
+    )
+    if failed:
+        session.execute(
+            insert(ImportRowResult),
+            [
+                {
+                    "import_run_id": run_id,
+                    "row": f.row,
+                    "email": f.email,
+                    "outcome": "failed",
+                    "reason": f.reason,
+                }
+                for f in failed
+            ],
+        )
 
 
 def _take_over(session: Session, run: ImportRun, request: ImportRequest, blocked: int) -> bool:
@@ -233,7 +270,10 @@ def process_run(
         with db.session() as session:
             done = set(
                 session.scalars(
-                    select(ImportRowResult.email).where(ImportRowResult.import_run_id == run_id)
+                    select(ImportRowResult.email).where(
+                        ImportRowResult.import_run_id == run_id,
+                        ImportRowResult.outcome != "failed",
+                    )
                 )
             )
             tag_ids = {
@@ -270,7 +310,10 @@ def process_run(
             ):
                 return _release(db, run_id, lease)
         reported = report(run_id) if report is not None else None
-        return _finish(db, run_id, "succeeded", " ".join(filter(None, [NO_INVITATIONS, reported])))
+        rules = UPDATE_RULES if run.update_existing else None
+        return _finish(
+            db, run_id, "succeeded", " ".join(filter(None, [NO_INVITATIONS, rules, reported]))
+        )
     except LeaseLost:
         return get_run(db, run_id)
     except Exception as error:
@@ -337,21 +380,55 @@ def _write_chunk(
             [c for c in chunk if actions.get(id(c)) == "update"],
             tag_ids,
         )
-        results = []
-        for client in chunk:
-            email = client.email_address
-            outcome = (
-                "created" if email in created else "updated" if email in updated else "skipped"
-            )
-            results.append(
-                {"import_run_id": run_id, "row": client.row, "email": email, "outcome": outcome}
-            )
+        results = [_outcome(run_id, c, actions, created, updated) for c in chunk]
         session.execute(insert(ImportRowResult), results)
         run.created += len(created)
-        run.updated += len(updated)
-        run.skipped += len(chunk) - len(created) - len(updated)
+        run.updated += sum(1 for r in results if r["outcome"] == "updated")
+        run.skipped += sum(1 for r in results if r["outcome"] in ("skipped", "unchanged"))
         run.processed += len(chunk)
         return run
+
+
+def _outcome(
+    run_id: str,
+    client: ClientRow,
+    actions: dict[int, str],
+    created: dict[str, int],
+    updated: dict[str, Updated],
+) -> dict[str, Any]:
+    """The row result of one row: its outcome, why, and what undo needs."""
+    email = client.email_address
+    # every result has every key: one executemany, whatever the outcomes
+    result: dict[str, Any] = {
+        "import_run_id": run_id,
+        "row": client.row,
+        "email": email,
+        "reason": None,
+        "client_id": None,
+        "previous": None,
+    }
+    action = actions.get(id(client))
+    if email in created:
+        return {**result, "outcome": "created", "client_id": created[email]}
+    if email in updated:
+        change = updated[email]
+        if change.previous is None:
+            return {
+                **result,
+                "outcome": "unchanged",
+                "reason": NOTHING_TO_UPDATE,
+                "client_id": change.client_id,
+            }
+        return {
+            **result,
+            "outcome": "updated",
+            "client_id": change.client_id,
+            "previous": change.previous,
+        }
+    reason = {"create": ADDED_MEANWHILE, "update": REMOVED_MEANWHILE}.get(
+        action or "", ALREADY_A_CLIENT
+    )
+    return {**result, "outcome": "skipped", "reason": reason}
 
 
 def _abandon(db: Database, run_id: str, lease: str) -> None:
@@ -388,11 +465,11 @@ def _finish(db: Database, run_id: str, status: str, message: str) -> ImportRun:
 
 
 def results_of(db: Database, run_id: str) -> list[tuple[int, str, str]]:
-    """(row, email, outcome) for every row the run wrote or skipped."""
+    """(row, email, outcome) for every row the run wrote or skipped (failed rows have notes)."""
     with db.session() as session:
         rows = session.execute(
             select(ImportRowResult.row, ImportRowResult.email, ImportRowResult.outcome)
-            .where(ImportRowResult.import_run_id == run_id)
+            .where(ImportRowResult.import_run_id == run_id, ImportRowResult.outcome != "failed")
             .order_by(ImportRowResult.row)
         )
         return [(row, email, outcome) for row, email, outcome in rows]

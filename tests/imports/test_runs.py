@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from service import directory
 from service.imports import jobs
 from service.imports.passwords import PROFILES, PasswordHashing, make_hasher
-from service.imports.runs import ImportBlocked, ImportRunning, get_run
+from service.imports.runs import ImportBlocked, ImportRunning, get_run, results_of
 from service.models import Client, ImportRun
 
 HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender,tag"
@@ -203,7 +203,9 @@ def test_update_existing_changes_profiles_but_never_the_password(roster, org_id,
             update_existing=True,
         ).run.id,
     )
-    assert (run.created, run.updated, run.skipped) == (0, 2, 0)
+    # only the renamed client changed; the other row is `unchanged`, counted as skipped
+    assert (run.created, run.updated, run.skipped) == (0, 1, 1)
+    assert [outcome for _, _, outcome in results_of(roster.db, run.id)] == ["updated", "unchanged"]
     with roster.db.session() as session:
         after = session.scalar(select(Client).where(Client.email == "client00000@example.com"))
         assert (after.first_name, after.last_name) == ("Renamed", "Person")

@@ -1,0 +1,267 @@
+"""Import history: an organisation's runs, each run's per-row outcomes, and undo (SPEC §5).
+
+Undo removes the clients a run created and puts back the profiles it updated (and takes off the
+tags it added), in one transaction, unless a later run changed one of those clients since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..db import Database
+from ..errors import Conflict, NotFound
+from ..models import Client, ImportRowResult, ImportRun, Organisation, Tag, client_tags, utcnow
+from .access import Actor, Page, Paging, organisation_for, paged, require_role
+
+UNDOABLE = ("succeeded", "failed")  # a failed run keeps the chunks it committed
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One import as history shows it (the fields of GET /api/v1/imports/{id}, and more)."""
+
+    id: str
+    organisation: str
+    source: str  # spreadsheet id, or the file's name
+    worksheet: str | None
+    status: str
+    mode: str
+    update_existing: bool
+    total: int
+    processed: int
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int  # includes the unchanged rows, as the run's counters do
+    failed_rows: int
+    started_by: str
+    started_at: dt.datetime  # aware, UTC
+    finished_at: dt.datetime | None
+    message: str | None
+    undone_by: str | None
+    undone_at: dt.datetime | None
+    invitations_sent: int = 0
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    row: int
+    email: str
+    outcome: str  # created | updated | unchanged | skipped | failed
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    run: RunInfo
+    removed: int  # clients deleted
+    reverted: int  # profiles put back
+    already_undone: bool
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=dt.UTC) if value is not None else None
+
+
+def _run_info(run: ImportRun, slug: str, unchanged: int) -> RunInfo:
+    worksheet = run.worksheet_title or (
+        str(run.worksheet_id) if run.worksheet_id is not None else None
+    )
+    started = _aware(run.started_at)
+    assert started is not None
+    return RunInfo(
+        id=run.id,
+        organisation=slug,
+        source=run.source,
+        worksheet=worksheet,
+        status=run.status,
+        mode=run.mode,
+        update_existing=run.update_existing,
+        total=run.total,
+        processed=run.processed,
+        created=run.created,
+        updated=run.updated,
+        unchanged=unchanged,
+        skipped=run.skipped,
+        failed_rows=run.failed_rows,
+        started_by=run.started_by,
+        started_at=started,
+        finished_at=_aware(run.finished_at),
+        message=run.message,
+        undone_by=run.undone_by,
+        undone_at=_aware(run.undone_at),
+    )
+
+
+def _unchanged_counts(session: Session, run_ids: list[str]) -> dict[str, int]:
+    if not run_ids:
+        return {}
+    rows = session.execute(
+        select(ImportRowResult.import_run_id, func.count())
+        .where(ImportRowResult.import_run_id.in_(run_ids), ImportRowResult.outcome == "unchanged")
+        .group_by(ImportRowResult.import_run_id)
+    )
+    return {run_id: count for run_id, count in rows}
+
+
+def list_imports(db: Database, actor: Actor, slug: str | None, paging: Paging) -> Page[RunInfo]:
+    """The organisation's imports, newest first."""
+    with db.session() as session:
+        organisation = organisation_for(session, actor, slug)
+        query = (
+            select(ImportRun)
+            .where(ImportRun.organisation_id == organisation.id)
+            .order_by(ImportRun.started_at.desc(), ImportRun.id)
+        )
+        rows, total = paged(session, query, paging)
+        runs = [r[0] for r in rows]
+        unchanged = _unchanged_counts(session, [r.id for r in runs])
+        items = [_run_info(r, organisation.slug, unchanged.get(r.id, 0)) for r in runs]
+        return Page(items, paging.page, paging.per_page, total)
+
+
+def _run_for(
+    session: Session, actor: Actor, run_id: str, *, admin: bool = False, doing: str = ""
+) -> tuple[ImportRun, Organisation]:
+    run = session.get(ImportRun, run_id)
+    if run is None:
+        raise NotFound(f"There is no import {run_id}.")
+    organisation = session.get(Organisation, run.organisation_id)
+    assert organisation is not None
+    require_role(session, organisation, actor, admin=admin, doing=doing)
+    return run, organisation
+
+
+def get_import(db: Database, actor: Actor, run_id: str) -> RunInfo:
+    with db.session() as session:
+        run, organisation = _run_for(session, actor, run_id)
+        return _run_info(
+            run, organisation.slug, _unchanged_counts(session, [run.id]).get(run.id, 0)
+        )
+
+
+def import_rows(
+    db: Database, actor: Actor, run_id: str, paging: Paging, outcome: str | None = None
+) -> Page[RowOutcome]:
+    """A run's per-row outcomes in sheet order, optionally only one kind."""
+    with db.session() as session:
+        run, _ = _run_for(session, actor, run_id)
+        query = select(
+            ImportRowResult.row,
+            ImportRowResult.email,
+            ImportRowResult.outcome,
+            ImportRowResult.reason,
+        ).where(ImportRowResult.import_run_id == run.id)
+        if outcome:
+            query = query.where(ImportRowResult.outcome == outcome)
+        rows, total = paged(
+            session, query.order_by(ImportRowResult.row, ImportRowResult.id), paging
+        )
+        items = [RowOutcome(row, email, kind, reason) for row, email, kind, reason in rows]
+        return Page(items, paging.page, paging.per_page, total)
+
+
+def undo_import(db: Database, actor: Actor, run_id: str) -> UndoResult:
+    """Undo a finished run in one transaction; undoing it again changes nothing."""
+    with db.session() as session:
+        run, organisation = _run_for(session, actor, run_id, admin=True, doing="undo imports")
+        if run.status == "undone":
+            return UndoResult(_run_info(run, organisation.slug, 0), 0, 0, already_undone=True)
+        if run.status not in UNDOABLE:
+            raise Conflict("This import is still running: wait for it to finish, then undo it.")
+        written = session.execute(
+            select(ImportRowResult.client_id, ImportRowResult.outcome, ImportRowResult.previous)
+            .where(
+                ImportRowResult.import_run_id == run.id,
+                ImportRowResult.outcome.in_(("created", "updated")),
+                ImportRowResult.client_id.is_not(None),
+            )
+            .with_for_update()
+        ).all()
+        created = [client_id for client_id, outcome, _ in written if outcome == "created"]
+        updated = {client_id: prev for client_id, outcome, prev in written if outcome == "updated"}
+        _refuse_if_touched_later(session, run, [*created, *updated])
+        unchanged = _unchanged_counts(session, [run.id]).get(run.id, 0)
+        removed = 0
+        if created:
+            removed = session.execute(
+                delete(Client).where(Client.id.in_(created), Client.import_run_id == run.id)
+            ).rowcount  # type: ignore[attr-defined]
+        _revert(session, organisation.id, updated)
+        run.status, run.undone_by, run.undone_at = "undone", actor.label, utcnow()
+        try:
+            session.flush()
+        except IntegrityError as error:  # an external id it puts back is another client's now
+            raise Conflict(
+                "This import cannot be undone: an external id it would put back now belongs to "
+                "another client."
+            ) from error
+        return UndoResult(
+            _run_info(run, organisation.slug, unchanged), removed, len(updated), False
+        )
+
+
+def _refuse_if_touched_later(session: Session, run: ImportRun, client_ids: list[int]) -> None:
+    """A later run that updated one of the clients (and was not undone) forbids the undo."""
+    if not client_ids:
+        return
+    later = (
+        select(ImportRowResult.client_id)
+        .join(ImportRun, ImportRun.id == ImportRowResult.import_run_id)
+        .where(
+            ImportRowResult.client_id.in_(client_ids),
+            ImportRowResult.import_run_id != run.id,
+            ImportRowResult.outcome == "updated",
+            ImportRun.status != "undone",
+            ImportRun.started_at >= run.started_at,
+        )
+    )
+    changed_since = select(Client.id).where(
+        Client.id.in_(client_ids),
+        Client.updated_at > (run.finished_at or utcnow()),
+    )
+    touched = set(session.scalars(later)) | set(session.scalars(changed_since))
+    if not touched:
+        return
+    emails = sorted(session.scalars(select(Client.email).where(Client.id.in_(touched))).all())
+    shown = ", ".join(emails[:10]) + (f" and {len(emails) - 10} more" if len(emails) > 10 else "")
+    raise Conflict(
+        f"This import cannot be undone: a later import changed {len(emails)} of its clients "
+        f"({shown}). Undo that import first."
+    )
+
+
+def _revert(session: Session, organisation_id: int, updated: dict[int, dict | None]) -> None:
+    """Put back each updated client's profile and take off the tags the run added."""
+    if not updated:
+        return
+    tag_ids = {
+        name: tag_id
+        for name, tag_id in session.execute(
+            select(Tag.name, Tag.id).where(Tag.organisation_id == organisation_id)
+        )
+    }
+    for client in session.scalars(select(Client).where(Client.id.in_(list(updated)))):
+        previous = updated[client.id] or {}
+        client.first_name = previous.get("first_name", client.first_name)
+        client.last_name = previous.get("last_name", client.last_name)
+        if previous.get("birthdate"):
+            client.birthdate = dt.date.fromisoformat(previous["birthdate"])
+        client.gender = previous.get("gender", client.gender)
+        client.external_id = previous.get("external_id", client.external_id)
+        client.attributes = previous.get("attributes", client.attributes)
+        if previous.get("updated_at"):  # as it was: a later undo must not see a change
+            client.updated_at = dt.datetime.fromisoformat(previous["updated_at"])
+        added = [tag_ids[n] for n in previous.get("added_tags", []) if n in tag_ids]
+        if added:
+            session.execute(
+                delete(client_tags).where(
+                    client_tags.c.client_id == client.id, client_tags.c.tag_id.in_(added)
+                )
+            )
+    session.flush()
