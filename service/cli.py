@@ -13,12 +13,12 @@ import click
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import directory
+from . import organisations
 from .config import Settings
 from .errors import RosterError
 from .imports import jobs
 from .imports.runs import ImportBlocked, run_to_dict
-from .models import Client, Organisation
+from .models import Client
 from .roster.engine import Validation
 from .roster.issues import Issue
 from .sources import locate, workbook
@@ -64,17 +64,6 @@ def opened() -> Iterator[Roster]:
         roster.close()
 
 
-def _organisation(roster: Roster, slug: str | None, spreadsheet: str | None = None) -> Organisation:
-    """--org, or the only organisation; for a linked spreadsheet, the one it is linked to."""
-    with roster.db.session() as session:
-        linked = directory.linked_organisation(session, spreadsheet) if spreadsheet else None
-        if linked is None:
-            return directory.find_organisation(session, slug)
-        if slug and slug != linked.slug:
-            raise RosterError(f"This spreadsheet is linked to {linked.slug}, not {slug}.")
-        return linked
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Roster: check a client roster cell by cell and import it into your organisation."""
@@ -104,9 +93,8 @@ def validate(
         _fail("--annotate works on files; a Google Sheet gets notes in its cells.")
     spreadsheet = None if is_file else _spreadsheet(source)
     with opened() as roster:
-        organisation = _organisation(roster, org, spreadsheet)
-        with roster.db.session() as session:
-            snapshot = directory.snapshot(session, organisation)
+        organisation = organisations.resolve(roster.db, slug=org, spreadsheet_id=spreadsheet)
+        snapshot = organisations.snapshot(roster.db, organisation.id)
         checked = validate_source(
             roster.sheets, spreadsheet or source, _worksheet(source, worksheet), snapshot
         )
@@ -179,7 +167,9 @@ def import_(
     if not is_file:
         source = _spreadsheet(source)
     with opened() as roster:
-        organisation = _organisation(roster, org, None if is_file else source)
+        organisation = organisations.resolve(
+            roster.db, slug=org, spreadsheet_id=None if is_file else source
+        )
         mode = "skip_invalid" if skip_invalid else "all_or_nothing"
         try:
             started = jobs.start_import(
@@ -256,8 +246,8 @@ def demo() -> None:
     """Give the default organisation the demo's tags, attributes and admin (idempotent)."""
     from .demo import seed_demo
 
-    with opened() as roster, roster.db.session() as session:
-        seed_demo(session, roster.settings.dev_user)
+    with opened() as roster:
+        seed_demo(roster.db, roster.settings.dev_user)
     click.echo("Demo organisation ready: try `roster validate examples/roster.csv`.")
 
 
@@ -271,8 +261,8 @@ def orgs() -> None:
 @click.option("--name")
 @friendly
 def orgs_create(slug: str, name: str | None) -> None:
-    with opened() as roster, roster.db.session() as session:
-        directory.create_organisation(session, slug, name)
+    with opened() as roster:
+        organisations.create_organisation(roster.db, slug, name)
     click.echo(f"Organisation {slug} created.")
 
 
@@ -284,12 +274,12 @@ def members() -> None:
 @members.command(name="add")
 @click.argument("email")
 @option_org
-@click.option("--role", type=click.Choice(directory.ROLES), default="pro", show_default=True)
+@click.option("--role", type=click.Choice(organisations.ROLES), default="pro", show_default=True)
 @friendly
 def members_add(email: str, org: str | None, role: str) -> None:
-    with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
-        directory.add_member(session, organisation, email, role)
+    with opened() as roster:
+        organisation = organisations.resolve(roster.db, slug=org)
+        organisations.add_member(roster.db, organisation, email, role)
     click.echo(f"{email.lower()} added to {organisation.slug} as {role}.")
 
 
@@ -303,9 +293,9 @@ def tags() -> None:
 @option_org
 @friendly
 def tags_add(names: tuple[str, ...], org: str | None) -> None:
-    with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
-        added = directory.add_tags(session, organisation, list(names))
+    with opened() as roster:
+        organisation = organisations.resolve(roster.db, slug=org)
+        added = organisations.add_tags(roster.db, organisation, list(names))
     click.echo(f"{len(added)} tag(s) added to {organisation.slug}.")
 
 
@@ -326,10 +316,10 @@ def attributes() -> None:
 @option_org
 @friendly
 def attributes_add(name: str, type_: str, choices: str | None, org: str | None) -> None:
-    with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
-        directory.add_attribute(
-            session, organisation, name, type_, choices.split(",") if choices else None
+    with opened() as roster:
+        organisation = organisations.resolve(roster.db, slug=org)
+        organisations.add_attribute(
+            roster.db, organisation, name, type_, choices.split(",") if choices else None
         )
     click.echo(f"Attribute {name} ({type_}) added to {organisation.slug}.")
 
@@ -345,9 +335,9 @@ def sheets() -> None:
 @friendly
 def sheets_link(spreadsheet: str, org: str | None) -> None:
     spreadsheet_id = _spreadsheet(spreadsheet)
-    with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
-        directory.link_sheet(session, organisation, spreadsheet_id)
+    with opened() as roster:
+        organisation = organisations.resolve(roster.db, slug=org)
+        organisations.link_sheet(roster.db, organisation, spreadsheet_id)
     click.echo(f"Spreadsheet {spreadsheet_id} linked to {organisation.slug}.")
 
 
@@ -362,7 +352,7 @@ def clients() -> None:
 @friendly
 def clients_list(org: str | None, fmt: str) -> None:
     with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
+        organisation = organisations.resolve(roster.db, slug=org)
         found = session.scalars(
             select(Client).where(Client.organisation_id == organisation.id).order_by(Client.email)
         ).all()

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from .config import Settings
 from .db import Database, upgrade
-from .directory import ensure_default
 from .imports.passwords import PasswordHashing
+from .organisations import ensure_default
 
 if TYPE_CHECKING:
     from .sources.google_sheets import GoogleSheets
@@ -36,8 +36,7 @@ class Roster:
     def migrate(self) -> None:
         """Bring the schema up to date and make sure a first organisation exists."""
         upgrade(self.db.engine)
-        with self.db.session() as session:
-            ensure_default(session)
+        ensure_default(self.db)
 
     @cached_property
     def sheets(self) -> GoogleSheets:

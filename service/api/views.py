@@ -8,15 +8,14 @@ from typing import Any
 
 from flask import current_app, request, url_for
 
-from .. import directory
+from .. import organisations
 from ..auth import Authenticator, Caller
 from ..errors import BadBody, NotFound
 from ..fixes import apply_fixes
 from ..imports import jobs
 from ..imports.runs import get_run, run_to_dict
-from ..models import Organisation
 from ..roster.engine import Validation
-from ..roster.organisation import OrgSnapshot
+from ..roster.organisation import OrgRef, OrgSnapshot
 from ..sources import locate
 from ..validation import validate_sheet
 from ..wiring import Roster
@@ -49,18 +48,16 @@ def worksheet_of(data: dict[str, Any]) -> str | int | None:
     return data.get("worksheet_id", data.get("worksheet"))
 
 
-def sheet_organisation(spreadsheet_id: str, who: Caller) -> Organisation:
+def sheet_organisation(spreadsheet_id: str, who: Caller) -> OrgRef:
+    """The organisation that owns the sheet, if the caller is one of its members."""
     if locate.spreadsheet_id(spreadsheet_id) != spreadsheet_id:
         raise NotFound("This is not a Google spreadsheet id.")
-    with roster().db.session() as session:
-        return directory.organisation_of_sheet(session, spreadsheet_id, who.email)
+    return organisations.resolve(roster().db, spreadsheet_id=spreadsheet_id, member=who.email)
 
 
 def sheet_snapshot(spreadsheet_id: str, who: Caller) -> OrgSnapshot:
     """What the rules need to know about the organisation that owns the sheet."""
-    organisation = sheet_organisation(spreadsheet_id, who)
-    with roster().db.session() as session:
-        return directory.snapshot(session, organisation)
+    return organisations.snapshot(roster().db, sheet_organisation(spreadsheet_id, who).id)
 
 
 @bp.post("/sheets/<spreadsheet_id>/validate")
@@ -121,13 +118,12 @@ def dispatch(app_roster: Roster, run_id: str, validation: Validation | None = No
 def import_status(import_id: str) -> tuple[dict[str, Any], int]:
     who = caller()
     run = get_run(roster().db, import_id)
-    with roster().db.session() as session:
-        directory.require_member(
-            session,
-            run.organisation_id,
-            who.email,
-            "You are not a member of the organisation this import belongs to.",
-        )
+    organisations.require_member(
+        roster().db,
+        run.organisation_id,
+        who.email,
+        "You are not a member of the organisation this import belongs to.",
+    )
     return {"import": run_to_dict(run)}, 200
 
 

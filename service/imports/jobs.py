@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .. import directory
+from .. import organisations
 from ..errors import RosterError
-from ..models import ImportRun, Organisation, utcnow
+from ..models import ImportRun, utcnow
 from ..roster.columns import read_header
 from ..roster.engine import Validation, validate_grid
 from ..roster.grid import Grid
@@ -33,13 +33,6 @@ class Started:
     blocked: bool = False  # errors stop the whole import
 
 
-def _snapshot(roster: Roster, organisation_id: int) -> OrgSnapshot:
-    with roster.db.session() as session:
-        organisation = session.get(Organisation, organisation_id)
-        assert organisation is not None
-        return directory.snapshot(session, organisation)
-
-
 def _stale_after(roster: Roster) -> dt.timedelta:
     return dt.timedelta(seconds=roster.settings.import_stale_seconds)
 
@@ -62,7 +55,9 @@ def start_import(
     dry_run: bool = False,
 ) -> Started:
     """Validate (writing notes to a sheet), then plan, then open a run unless it is a dry run."""
-    checked = validate_source(roster.sheets, source, worksheet, _snapshot(roster, organisation_id))
+    checked = validate_source(
+        roster.sheets, source, worksheet, organisations.snapshot(roster.db, organisation_id)
+    )
     grid, validation = checked.grid, checked.validation
     plan = plan_import(validation, mode, update_existing)
     counts = plan.counts()
@@ -95,7 +90,8 @@ def work(
         if validation is not None:
             return validation
         return validate_grid(
-            _read(roster, run.source, worksheet), _snapshot(roster, run.organisation_id)
+            _read(roster, run.source, worksheet),
+            organisations.snapshot(roster.db, run.organisation_id),
         )
 
     report = None if locate.is_file(run.source) else lambda ran: report_to_sheet(roster, ran)

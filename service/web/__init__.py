@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, render_template, request
 
-from .. import directory
+from .. import organisations
 from ..errors import RosterError
 from ..roster.engine import validate_grid
 from ..sources import workbook
@@ -36,11 +36,10 @@ def check() -> tuple[str, int]:
             raise RosterError(f"{upload.filename}: Roster reads .csv and .xlsx files.")
         grid = workbook.read_bytes(upload.read(), suffix, upload.filename)
         roster = current_app.extensions["roster"]
-        with roster.db.session() as session:
-            organisation = directory.organisation_of_member(
-                session, caller.email, request.form.get("org") or None
-            )
-            snapshot = directory.snapshot(session, organisation)
+        organisation = organisations.resolve(
+            roster.db, slug=request.form.get("org") or None, member=caller.email
+        )
+        snapshot = organisations.snapshot(roster.db, organisation.id)
         validation = validate_grid(grid, snapshot)
     except RosterError as error:
         return render_template("index.html", error=str(error)), error.status

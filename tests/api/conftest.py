@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from service import create_app, directory
+from service import create_app, organisations
 from tests.auth_tokens import TEST_AUDIENCE, TEST_EMAIL
 from tests.sheets_emulator import SheetsEmulator, Tab
 
@@ -55,11 +55,10 @@ def api_settings(settings, emulator, certs_url):
 def app(api_settings, spreadsheet):
     app = create_app({"ROSTER_SETTINGS": api_settings, "TESTING": True})
     roster = app.extensions["roster"]
-    with roster.db.session() as session:
-        organisation = directory.find_organisation(session, None)
-        directory.add_member(session, organisation, TEST_EMAIL, "pro")
-        directory.add_tags(session, organisation, ["VIP"])
-        directory.link_sheet(session, organisation, spreadsheet)
+    organisation = organisations.resolve(roster.db)
+    organisations.add_member(roster.db, organisation, TEST_EMAIL, "pro")
+    organisations.add_tags(roster.db, organisation, ["VIP"])
+    organisations.link_sheet(roster.db, organisation, spreadsheet)
     yield app
     for thread in threading.enumerate():  # imports a test started run on: let them end first
         if thread.name.startswith("import-"):

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from service import directory
+from service import organisations
 from tests.auth_tokens import TEST_EMAIL
 
 PROBLEM = "application/problem+json"
@@ -69,9 +69,8 @@ def test_a_sheet_not_linked_to_the_callers_organisation_is_404(client, auth, emu
 
 
 def test_a_member_of_another_organisation_is_403(app, client, spreadsheet, auth):
-    with app.extensions["roster"].db.session() as session:
-        other = directory.create_organisation(session, "other-clinic")
-        directory.add_member(session, other, "outsider@example.org", "admin")
+    other = organisations.create_organisation(app.extensions["roster"].db, "other-clinic")
+    organisations.add_member(app.extensions["roster"].db, other, "outsider@example.org", "admin")
     response = client.post(
         validate_url(spreadsheet), json={}, headers=auth(email="outsider@example.org")
     )

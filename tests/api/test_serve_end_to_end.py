@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from service import directory
+from service import organisations
 from service.wiring import Roster
 from tests.api.conftest import HEADER, ROWS
 from tests.auth_tokens import TEST_AUDIENCE, TEST_EMAIL
@@ -73,11 +73,10 @@ def test_validate_through_a_running_server_puts_notes_in_the_sheet(
         Tab("Clients", [HEADER, *ROWS]), spreadsheet_id="1EndToEndRosterSheet00000000"
     )
     roster = Roster(settings)
-    with roster.db.session() as session:
-        organisation = directory.find_organisation(session, None)
-        directory.add_member(session, organisation, TEST_EMAIL, "pro")
-        directory.add_tags(session, organisation, ["VIP"])
-        directory.link_sheet(session, organisation, spreadsheet)
+    organisation = organisations.resolve(roster.db)
+    organisations.add_member(roster.db, organisation, TEST_EMAIL, "pro")
+    organisations.add_tags(roster.db, organisation, ["VIP"])
+    organisations.link_sheet(roster.db, organisation, spreadsheet)
     roster.close()
     response = requests.post(
         f"{server}/api/v1/sheets/{spreadsheet}/validate",

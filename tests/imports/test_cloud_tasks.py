@@ -18,7 +18,7 @@ from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpc
 from sqlalchemy import func, select, update
 from werkzeug.serving import make_server
 
-from service import create_app, directory
+from service import create_app, organisations
 from service.api.tasks import make_queue_gate
 from service.api.views import dispatch
 from service.imports import cloud_tasks, jobs
@@ -44,8 +44,7 @@ def roster_csv(path: Path, rows: int) -> str:
 
 def start(roster, source: str) -> str:
     """Open an import run of a file, as `roster import` or the API would, and return its id."""
-    with roster.db.session() as session:
-        organisation = directory.find_organisation(session, None)
+    organisation = organisations.resolve(roster.db)
     started = jobs.start_import(roster, organisation.id, source, None, "coach@example.org")
     assert started.run is not None
     return started.run.id

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service import directory
+from service import organisations
 from service.imports import jobs
 from service.imports.passwords import PROFILES, PasswordHashing, make_hasher
 from service.imports.runs import ImportBlocked, ImportRunning, get_run
@@ -42,10 +42,9 @@ def clients(roster) -> int:
 
 @pytest.fixture
 def org_id(roster) -> int:
-    with roster.db.session() as session:
-        organisation = directory.find_organisation(session, None)
-        directory.add_tags(session, organisation, ["VIP"])
-        return organisation.id
+    organisation = organisations.resolve(roster.db)
+    organisations.add_tags(roster.db, organisation, ["VIP"])
+    return organisation.id
 
 
 def test_a_run_records_who_when_and_the_counts(roster, org_id, tmp_path):

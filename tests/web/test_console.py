@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from service import create_app, directory
+from service import create_app, organisations
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender"
@@ -18,9 +18,8 @@ HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender"
 def console_app(settings):
     """The app in dev auth mode, its dev user a member of the default organisation."""
     app = create_app({"ROSTER_SETTINGS": settings})
-    with app.extensions["roster"].db.session() as session:
-        organisation = directory.find_organisation(session, None)
-        directory.add_member(session, organisation, settings.dev_user, "pro")
+    organisation = organisations.resolve(app.extensions["roster"].db)
+    organisations.add_member(app.extensions["roster"].db, organisation, settings.dev_user, "pro")
     return app
 
 
@@ -119,8 +118,7 @@ def test_the_upload_cannot_peek_at_another_organisations_data(client_for_console
     from io import BytesIO
 
     roster = client_for_console.application.extensions["roster"]
-    with roster.db.session() as session:
-        directory.create_organisation(session, "other-clinic")
+    organisations.create_organisation(roster.db, "other-clinic")
     response = client_for_console.post(
         "/check",
         data={"roster": (BytesIO(HEADER.encode()), "r.csv"), "org": "other-clinic"},
