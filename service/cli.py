@@ -13,17 +13,19 @@ import click
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import organisations
+from . import migrate, organisations
 from .config import Settings
+from .db import Database
 from .errors import RosterError
 from .imports import jobs
+from .imports.passwords import PasswordHashing
 from .imports.runs import ImportBlocked, run_to_dict
 from .models import Client
 from .roster.engine import Validation
 from .roster.issues import Issue
 from .sources import locate, workbook
+from .sources.google_sheets import GoogleSheets
 from .validation import validate_source
-from .wiring import Roster
 
 EXIT_OK, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -56,12 +58,14 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextmanager
-def opened() -> Iterator[Roster]:
-    roster = Roster(Settings.from_env())
+def database(settings: Settings) -> Iterator[Database]:
+    """The configured database for one command, its schema brought up to date first."""
+    db = Database.from_settings(settings)
     try:
-        yield roster
+        migrate(db)
+        yield db
     finally:
-        roster.close()
+        db.dispose()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,11 +96,15 @@ def validate(
     if annotate and not is_file:
         _fail("--annotate works on files; a Google Sheet gets notes in its cells.")
     spreadsheet = None if is_file else _spreadsheet(source)
-    with opened() as roster:
-        organisation = organisations.resolve(roster.db, slug=org, spreadsheet_id=spreadsheet)
-        snapshot = organisations.snapshot(roster.db, organisation.id)
+    settings = Settings.from_env()
+    with database(settings) as db:
+        organisation = organisations.resolve(db, slug=org, spreadsheet_id=spreadsheet)
+        snapshot = organisations.snapshot(db, organisation.id)
         checked = validate_source(
-            roster.sheets, spreadsheet or source, _worksheet(source, worksheet), snapshot
+            GoogleSheets.from_settings(settings),
+            spreadsheet or source,
+            _worksheet(source, worksheet),
+            snapshot,
         )
         grid, validation, extra = checked.grid, checked.validation, checked.to_dict()
         if annotate:
@@ -166,14 +174,18 @@ def import_(
     is_file = locate.is_file(source)
     if not is_file:
         source = _spreadsheet(source)
-    with opened() as roster:
+    settings = Settings.from_env()
+    sheets = GoogleSheets.from_settings(settings)
+    with database(settings) as db, PasswordHashing.from_settings(settings) as hashing:
         organisation = organisations.resolve(
-            roster.db, slug=org, spreadsheet_id=None if is_file else source
+            db, slug=org, spreadsheet_id=None if is_file else source
         )
         mode = "skip_invalid" if skip_invalid else "all_or_nothing"
         try:
             started = jobs.start_import(
-                roster,
+                db,
+                sheets,
+                settings,
                 organisation.id,
                 source,
                 sheet,
@@ -213,7 +225,9 @@ def import_(
                 bar.update(run.processed - done)
                 done = run.processed
 
-            run = jobs.work(roster, started.run.id, progress, started.validation)
+            run = jobs.work(
+                db, sheets, hashing, settings, started.run.id, progress, started.validation
+            )
     result = run_to_dict(run)
     click.echo(
         f"Import {result['status']}: {result['created']} created, "
@@ -246,8 +260,9 @@ def demo() -> None:
     """Give the default organisation the demo's tags, attributes and admin (idempotent)."""
     from .demo import seed_demo
 
-    with opened() as roster:
-        seed_demo(roster.db, roster.settings.dev_user)
+    settings = Settings.from_env()
+    with database(settings) as db:
+        seed_demo(db, settings.dev_user)
     click.echo("Demo organisation ready: try `roster validate examples/roster.csv`.")
 
 
@@ -261,8 +276,8 @@ def orgs() -> None:
 @click.option("--name")
 @friendly
 def orgs_create(slug: str, name: str | None) -> None:
-    with opened() as roster:
-        organisations.create_organisation(roster.db, slug, name)
+    with database(Settings.from_env()) as db:
+        organisations.create_organisation(db, slug, name)
     click.echo(f"Organisation {slug} created.")
 
 
@@ -277,9 +292,9 @@ def members() -> None:
 @click.option("--role", type=click.Choice(organisations.ROLES), default="pro", show_default=True)
 @friendly
 def members_add(email: str, org: str | None, role: str) -> None:
-    with opened() as roster:
-        organisation = organisations.resolve(roster.db, slug=org)
-        organisations.add_member(roster.db, organisation, email, role)
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        organisations.add_member(db, organisation, email, role)
     click.echo(f"{email.lower()} added to {organisation.slug} as {role}.")
 
 
@@ -293,9 +308,9 @@ def tags() -> None:
 @option_org
 @friendly
 def tags_add(names: tuple[str, ...], org: str | None) -> None:
-    with opened() as roster:
-        organisation = organisations.resolve(roster.db, slug=org)
-        added = organisations.add_tags(roster.db, organisation, list(names))
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        added = organisations.add_tags(db, organisation, list(names))
     click.echo(f"{len(added)} tag(s) added to {organisation.slug}.")
 
 
@@ -316,10 +331,10 @@ def attributes() -> None:
 @option_org
 @friendly
 def attributes_add(name: str, type_: str, choices: str | None, org: str | None) -> None:
-    with opened() as roster:
-        organisation = organisations.resolve(roster.db, slug=org)
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
         organisations.add_attribute(
-            roster.db, organisation, name, type_, choices.split(",") if choices else None
+            db, organisation, name, type_, choices.split(",") if choices else None
         )
     click.echo(f"Attribute {name} ({type_}) added to {organisation.slug}.")
 
@@ -335,9 +350,9 @@ def sheets() -> None:
 @friendly
 def sheets_link(spreadsheet: str, org: str | None) -> None:
     spreadsheet_id = _spreadsheet(spreadsheet)
-    with opened() as roster:
-        organisation = organisations.resolve(roster.db, slug=org)
-        organisations.link_sheet(roster.db, organisation, spreadsheet_id)
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        organisations.link_sheet(db, organisation, spreadsheet_id)
     click.echo(f"Spreadsheet {spreadsheet_id} linked to {organisation.slug}.")
 
 
@@ -351,8 +366,8 @@ def clients() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @friendly
 def clients_list(org: str | None, fmt: str) -> None:
-    with opened() as roster, roster.db.session() as session:
-        organisation = organisations.resolve(roster.db, slug=org)
+    with database(Settings.from_env()) as db, db.session() as session:
+        organisation = organisations.resolve(db, slug=org)
         found = session.scalars(
             select(Client).where(Client.organisation_id == organisation.id).order_by(Client.email)
         ).all()
@@ -392,6 +407,6 @@ def db() -> None:
 @friendly
 def db_upgrade() -> None:
     """Apply schema migrations."""
-    with opened():
+    with database(Settings.from_env()):
         pass
     click.echo("Database is up to date.")
