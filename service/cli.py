@@ -92,19 +92,18 @@ def validate(
     source: str, worksheet: str | None, org: str | None, fmt: str, annotate: str | None
 ) -> None:
     """Check SOURCE (a .csv/.xlsx file, or a Google spreadsheet id or URL)."""
-    is_file = locate.is_file(source)
+    where = locate.parse_source(source)
+    is_file = locate.is_file(where)
     if annotate and not is_file:
         _fail("--annotate works on files; a Google Sheet gets notes in its cells.")
-    spreadsheet = None if is_file else _spreadsheet(source)
     settings = Settings.from_env()
     with database(settings) as db:
-        organisation = organisations.resolve(db, slug=org, spreadsheet_id=spreadsheet)
+        organisation = organisations.resolve(
+            db, slug=org, spreadsheet_id=None if is_file else where
+        )
         snapshot = organisations.snapshot(db, organisation.id)
         checked = validate_source(
-            GoogleSheets.from_settings(settings),
-            spreadsheet or source,
-            _worksheet(source, worksheet),
-            snapshot,
+            GoogleSheets.from_settings(settings), where, _worksheet(source, worksheet), snapshot
         )
         grid, validation, extra = checked.grid, checked.validation, checked.to_dict()
         if annotate:
@@ -126,14 +125,6 @@ def validate(
 def _worksheet(source: str, worksheet: str | None) -> str | int | None:
     """--worksheet if given, else the tab a pasted Google Sheets link points at."""
     return locate.worksheet_ref(worksheet) if worksheet else locate.worksheet_id(source)
-
-
-def _spreadsheet(source: str) -> str:
-    spreadsheet = locate.spreadsheet_id(source)
-    if spreadsheet is None:
-        _fail(f'"{source}" is neither a .csv/.xlsx file nor a Google spreadsheet id or URL.')
-    assert spreadsheet is not None
-    return spreadsheet
 
 
 def _print_issues(validation: Validation) -> None:
@@ -171,9 +162,8 @@ def import_(
 ) -> None:
     """Import SOURCE's valid rows as clients (no invitation is sent)."""
     sheet = _worksheet(source, worksheet)
+    source = locate.parse_source(source)
     is_file = locate.is_file(source)
-    if not is_file:
-        source = _spreadsheet(source)
     settings = Settings.from_env()
     sheets = GoogleSheets.from_settings(settings)
     with database(settings) as db, PasswordHashing.from_settings(settings) as hashing:
@@ -349,7 +339,9 @@ def sheets() -> None:
 @option_org
 @friendly
 def sheets_link(spreadsheet: str, org: str | None) -> None:
-    spreadsheet_id = _spreadsheet(spreadsheet)
+    spreadsheet_id = locate.spreadsheet_id(spreadsheet)
+    if spreadsheet_id is None:
+        raise RosterError(f'"{spreadsheet}" is not a Google spreadsheet id or URL.')
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
         organisations.link_sheet(db, organisation, spreadsheet_id)

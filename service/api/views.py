@@ -21,7 +21,7 @@ from ..roster.engine import Validation
 from ..roster.organisation import OrgRef, OrgSnapshot
 from ..sources import locate
 from ..sources.google_sheets import GoogleSheets
-from ..validation import validate_sheet
+from ..validation import validate_source
 from . import bp
 from .schemas import FixBody, ImportBody, ValidateBody
 
@@ -64,7 +64,7 @@ def validate(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
     who = caller()
     data = body(ValidateBody())
     snapshot = sheet_snapshot(spreadsheet_id, who)
-    checked = validate_sheet(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot)
+    checked = validate_source(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot)
     log.info(
         "validated sheet=%s rows=%d errors=%d",
         spreadsheet_id,

@@ -15,8 +15,9 @@ from ..roster.engine import Validation, validate_grid
 from ..roster.grid import Grid
 from ..roster.notes import MARK, is_roster_note
 from ..roster.organisation import OrgSnapshot
-from ..sources import locate, workbook
+from ..sources import locate
 from ..sources.google_sheets import GoogleSheets
+from ..sources.locate import read_source
 from ..validation import validate_source
 from .passwords import PasswordHashing
 from .plan import plan_import
@@ -38,12 +39,6 @@ class Started:
 
 def _stale_after(settings: Settings) -> dt.timedelta:
     return dt.timedelta(seconds=settings.import_stale_seconds)
-
-
-def _read(sheets: GoogleSheets, source: str, worksheet: str | int | None) -> Grid:
-    if locate.is_file(source):
-        return workbook.read_file(source, worksheet)
-    return sheets.read(source, worksheet)
 
 
 def start_import(
@@ -98,7 +93,7 @@ def work(
         if validation is not None:
             return validation
         return validate_grid(
-            _read(sheets, run.source, worksheet),
+            read_source(sheets, run.source, worksheet),
             organisations.snapshot(db, run.organisation_id),
         )
 
