@@ -12,13 +12,14 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 
-from service.db import MIGRATIONS, make_engine
+from service import migrate
+from service.db import MIGRATIONS, Database, make_engine
 from service.models import Base, Organisation
-from service.wiring import Roster
 
 START = (
-    "from service.config import Settings; from service.wiring import Roster; "
-    "Roster(Settings.from_env()).close()"
+    "from service import migrate; from service.config import Settings; "
+    "from service.db import Database; db = Database.from_settings(Settings.from_env()); "
+    "migrate(db); db.dispose()"
 )
 
 
@@ -31,18 +32,20 @@ def test_four_processes_starting_on_a_fresh_database_all_come_up(settings):
     outcomes = [(p.communicate()[1], p.returncode) for p in starting]
     failures = [err for err, code in outcomes if code != 0]
     assert failures == []
-    roster = Roster(settings)
-    with roster.db.session() as session:
+    db = Database.from_settings(settings)
+    migrate(db)
+    with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Organisation)) == 1
-    roster.close()
+    db.dispose()
 
 
 def test_the_migrations_build_exactly_the_tables_the_models_describe(settings):
-    roster = Roster(settings)
-    with roster.db.engine.connect() as connection:
+    db = Database.from_settings(settings)
+    migrate(db)
+    with db.engine.connect() as connection:
         context = MigrationContext.configure(connection)
         differences = compare_metadata(context, Base.metadata)
-    roster.close()
+    db.dispose()
     assert differences == []
 
 

@@ -9,9 +9,11 @@ from typing import Generic, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from .. import directory
-from ..errors import Forbidden, NotFound, RosterError
-from ..models import Member, Organisation
+from .. import organisations
+from ..db import Database
+from ..errors import Forbidden, RosterError
+from ..models import Member
+from ..roster.organisation import OrgRef
 
 T = TypeVar("T")
 MAX_PER_PAGE = 500
@@ -81,25 +83,21 @@ def role_of(session: Session, organisation_id: int, email: str) -> str | None:
 
 
 def organisation_for(
-    session: Session, actor: Actor, slug: str | None, *, admin: bool = False, doing: str = ""
-) -> Organisation:
+    db: Database, actor: Actor, slug: str | None, *, admin: bool = False, doing: str = ""
+) -> OrgRef:
     """The organisation named (or the actor's only one), if the actor may read it, or write when
-    `admin`. `doing` finishes the sentence "Only admins can …" in a refusal."""
+    `admin`. `doing` finishes the sentence "Only admins of … can …" in a refusal."""
     if actor.email is None:
-        return directory.find_organisation(session, slug)
-    if not slug:
-        organisation = directory.organisation_of_member(session, actor.email, None)
-    else:
-        found = session.scalar(select(Organisation).where(Organisation.slug == slug))
-        if found is None:
-            raise NotFound(f'There is no organisation "{slug}".')
-        organisation = found
-    require_role(session, organisation, actor, admin=admin, doing=doing)
+        return organisations.resolve(db, slug=slug)
+    organisation = organisations.resolve(db, slug=slug, member=actor.email)
+    if admin:
+        with db.session() as session:
+            require_role(session, organisation, actor, admin=True, doing=doing)
     return organisation
 
 
 def require_role(
-    session: Session, organisation: Organisation, actor: Actor, *, admin: bool, doing: str = ""
+    session: Session, organisation: OrgRef, actor: Actor, *, admin: bool, doing: str = ""
 ) -> None:
     """Forbidden unless the actor is a member (an admin, when `admin`) of the organisation."""
     if actor.email is None:

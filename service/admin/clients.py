@@ -56,8 +56,8 @@ def search_clients(
     db: Database, actor: Actor, slug: str | None, q: str = "", paging: Paging = DEFAULT_PAGING
 ) -> Page[ClientInfo]:
     """Clients whose name, email or external id contains `q` (any case), by last name."""
+    organisation = organisation_for(db, actor, slug)
     with db.session() as session:
-        organisation = organisation_for(session, actor, slug)
         query = select(Client).where(Client.organisation_id == organisation.id)
         for word in q.split():
             pattern = _like(word)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..db import Database
 from ..errors import Conflict, NotFound
 from ..models import Client, ImportRowResult, ImportRun, Organisation, Tag, client_tags, utcnow
+from ..roster.organisation import OrgRef
 from .access import Actor, Page, Paging, organisation_for, paged, require_role
 
 UNDOABLE = ("succeeded", "failed")  # a failed run keeps the chunks it committed
@@ -111,8 +112,8 @@ def _unchanged_counts(session: Session, run_ids: list[str]) -> dict[str, int]:
 
 def list_imports(db: Database, actor: Actor, slug: str | None, paging: Paging) -> Page[RunInfo]:
     """The organisation's imports, newest first."""
+    organisation = organisation_for(db, actor, slug)
     with db.session() as session:
-        organisation = organisation_for(session, actor, slug)
         query = (
             select(ImportRun)
             .where(ImportRun.organisation_id == organisation.id)
@@ -127,12 +128,13 @@ def list_imports(db: Database, actor: Actor, slug: str | None, paging: Paging) -
 
 def _run_for(
     session: Session, actor: Actor, run_id: str, *, admin: bool = False, doing: str = ""
-) -> tuple[ImportRun, Organisation]:
+) -> tuple[ImportRun, OrgRef]:
     run = session.get(ImportRun, run_id)
     if run is None:
         raise NotFound(f"There is no import {run_id}.")
-    organisation = session.get(Organisation, run.organisation_id)
-    assert organisation is not None
+    found = session.get(Organisation, run.organisation_id)
+    assert found is not None
+    organisation = OrgRef(found.id, found.slug, found.name)
     require_role(session, organisation, actor, admin=admin, doing=doing)
     return run, organisation
 

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .. import directory
 from ..db import Database
 from ..errors import Conflict, Forbidden, Unauthorized
 from ..models import LinkCode, LinkedSheet, Organisation, SheetAudience, utcnow
-from .access import Actor, organisation_for
+from .access import Actor, organisation_for, role_of
 
 CODE_LIFETIME = dt.timedelta(hours=24)
 # no 0/O, 1/I/L: a code is read off a screen and typed into a prompt
@@ -71,8 +70,8 @@ def create_link_code(
     """A one-time code, valid 24 hours, for connecting one bound script's sheet."""
     now = now or utcnow()
     code = _new_code()
+    organisation = organisation_for(db, actor, slug, admin=True, doing="make link codes")
     with db.session() as session:
-        organisation = organisation_for(session, actor, slug, admin=True, doing="make link codes")
         session.add(
             LinkCode(
                 organisation_id=organisation.id,
@@ -116,18 +115,18 @@ def connect_sheet(
             )
         organisation = session.get(Organisation, link.organisation_id)
         assert organisation is not None
-        directory.require_member(
-            session,
-            organisation.id,
-            email,
-            f"{email} is not a member of {organisation.slug}, whose admin made this code: ask "
-            "them to add you first.",
+        if role_of(session, organisation.id, email) is None:
+            raise Forbidden(
+                f"{email} is not a member of {organisation.slug}, whose admin made this code: "
+                "ask them to add you first."
+            )
+        sheet = session.scalar(
+            select(LinkedSheet).where(LinkedSheet.spreadsheet_id == spreadsheet_id)
         )
-        owner = directory.linked_organisation(session, spreadsheet_id)
-        if owner is not None and owner.id != organisation.id:
+        if sheet is not None and sheet.organisation_id != organisation.id:
             raise Conflict(
-                f"This spreadsheet is linked to another organisation ({owner.slug}): its admin "
-                "must unlink it first."
+                "This spreadsheet is linked to another organisation: its admin must unlink it "
+                "first."
             )
         spent = session.execute(
             update(LinkCode)
@@ -136,7 +135,10 @@ def connect_sheet(
         )
         if spent.rowcount != 1:  # type: ignore[attr-defined]  # a teammate's click won the race
             raise Forbidden("This link code was just used: ask your admin for a new one.")
-        sheet = directory.link_sheet(session, organisation, spreadsheet_id)
+        if sheet is None:
+            sheet = LinkedSheet(organisation_id=organisation.id, spreadsheet_id=spreadsheet_id)
+            session.add(sheet)
+            session.flush()  # a sheet linked meanwhile fails the transaction: nothing is spent
         record = bool(audience) and not audience_configured
         if record and not _recorded(session, sheet.id, audience or ""):
             session.add(

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from .. import directory
+from .. import organisations
 from ..db import Database
 from ..errors import Conflict, NotFound, RosterError
 from ..models import (
@@ -25,6 +25,7 @@ from ..models import (
     Tag,
     client_tags,
 )
+from ..roster.organisation import OrgRef
 from .access import Actor, Page, Paging, organisation_for, paged, role_of
 
 
@@ -93,19 +94,18 @@ def create_organisation(
     db: Database, slug: str, name: str | None = None, first_admin: str | None = None
 ) -> OrganisationInfo:
     """A new organisation, optionally with its first admin (the CLI's `orgs create`)."""
-    with db.session() as session:
-        organisation = directory.create_organisation(session, slug, name)
-        if first_admin:
-            directory.add_member(session, organisation, first_admin, "admin")
-        return OrganisationInfo(organisation.slug, organisation.name, "admin")
+    organisation = organisations.create_organisation(db, slug, name)
+    if first_admin:
+        organisations.add_member(db, organisation, first_admin, "admin")
+    return OrganisationInfo(organisation.slug, organisation.name, "admin")
 
 
 # --- tags ------------------------------------------------------------------------------------
 
 
 def list_tags(db: Database, actor: Actor, slug: str | None, paging: Paging) -> Page[TagInfo]:
+    organisation = organisation_for(db, actor, slug)
     with db.session() as session:
-        organisation = organisation_for(session, actor, slug)
         carried = (
             select(func.count())
             .select_from(client_tags)
@@ -125,25 +125,23 @@ def list_tags(db: Database, actor: Actor, slug: str | None, paging: Paging) -> P
 
 def add_tags(db: Database, actor: Actor, slug: str | None, names: list[str]) -> list[TagInfo]:
     """Add the tags that do not exist yet (an exact existing name is left alone)."""
-    with db.session() as session:
-        organisation = organisation_for(session, actor, slug, admin=True, doing="add tags")
-        return [TagInfo(name, 0) for name in directory.add_tags(session, organisation, names)]
+    organisation = organisation_for(db, actor, slug, admin=True, doing="add tags")
+    return [TagInfo(name, 0) for name in organisations.add_tags(db, organisation, names)]
 
 
 def add_tag(db: Database, actor: Actor, slug: str | None, name: str) -> TagInfo:
     """Add one tag; 409 when it exists already."""
-    with db.session() as session:
-        organisation = organisation_for(session, actor, slug, admin=True, doing="add tags")
-        added = directory.add_tags(session, organisation, [name])
-        if not added:
-            raise Conflict(f'The tag "{name.strip()}" already exists in {organisation.slug}.')
-        return TagInfo(added[0], 0)
+    organisation = organisation_for(db, actor, slug, admin=True, doing="add tags")
+    added = organisations.add_tags(db, organisation, [name])
+    if not added:
+        raise Conflict(f'The tag "{name.strip()}" already exists in {organisation.slug}.')
+    return TagInfo(added[0], 0)
 
 
 def remove_tag(db: Database, actor: Actor, slug: str | None, name: str) -> None:
     """Remove a tag no client carries."""
+    organisation = organisation_for(db, actor, slug, admin=True, doing="remove tags")
     with db.session() as session:
-        organisation = organisation_for(session, actor, slug, admin=True, doing="remove tags")
         tag = session.scalar(
             select(Tag).where(Tag.organisation_id == organisation.id, Tag.name == name)
         )
@@ -170,8 +168,8 @@ def _attribute_info(definition: AttributeDefinition) -> AttributeInfo:
 def list_attributes(
     db: Database, actor: Actor, slug: str | None, paging: Paging
 ) -> Page[AttributeInfo]:
+    organisation = organisation_for(db, actor, slug)
     with db.session() as session:
-        organisation = organisation_for(session, actor, slug)
         query = (
             select(AttributeDefinition)
             .where(AttributeDefinition.organisation_id == organisation.id)
@@ -189,8 +187,8 @@ def add_attribute(
     type_: str,
     choices: list[str] | None = None,
 ) -> AttributeInfo:
+    organisation = organisation_for(db, actor, slug, admin=True, doing="add attributes")
     with db.session() as session:
-        organisation = organisation_for(session, actor, slug, admin=True, doing="add attributes")
         existing = session.scalar(
             select(AttributeDefinition.name).where(
                 AttributeDefinition.organisation_id == organisation.id,
@@ -202,16 +200,18 @@ def add_attribute(
                 f'"{name.strip()}" differs from the attribute "{existing}" only in letter case: '
                 f'use "{existing}".'
             )
-        _refuse_case_twins(choices or [], [], "choice")
-        return _attribute_info(directory.add_attribute(session, organisation, name, type_, choices))
+    _refuse_case_twins([c.strip() for c in choices or []], [], "choice")
+    organisations.add_attribute(db, organisation, name, type_, choices)
+    with db.session() as session:
+        return _attribute_info(_attribute(session, organisation, name.strip()))
 
 
 def add_choices(
     db: Database, actor: Actor, slug: str | None, name: str, choices: list[str]
 ) -> AttributeInfo:
     """Add choices to a choice attribute; a choice it has already is left alone."""
+    organisation = organisation_for(db, actor, slug, admin=True, doing="change attributes")
     with db.session() as session:
-        organisation = organisation_for(session, actor, slug, admin=True, doing="change attributes")
         definition = _attribute(session, organisation, name)
         if definition.type != "choice":
             raise RosterError(
@@ -230,8 +230,8 @@ def add_choices(
 
 def remove_attribute(db: Database, actor: Actor, slug: str | None, name: str) -> None:
     """Remove an attribute definition no client holds a value for."""
+    organisation = organisation_for(db, actor, slug, admin=True, doing="remove attributes")
     with db.session() as session:
-        organisation = organisation_for(session, actor, slug, admin=True, doing="remove attributes")
         definition = _attribute(session, organisation, name)
         holders = sum(
             1
@@ -250,7 +250,7 @@ def remove_attribute(db: Database, actor: Actor, slug: str | None, name: str) ->
         session.delete(definition)
 
 
-def _attribute(session: Session, organisation: Organisation, name: str) -> AttributeDefinition:
+def _attribute(session: Session, organisation: OrgRef, name: str) -> AttributeDefinition:
     definition = session.scalar(
         select(AttributeDefinition).where(
             AttributeDefinition.organisation_id == organisation.id,
@@ -278,8 +278,8 @@ def _refuse_case_twins(new: list[str], have: list[str], what: str) -> None:
 
 
 def list_members(db: Database, actor: Actor, slug: str | None, paging: Paging) -> Page[MemberInfo]:
+    organisation = organisation_for(db, actor, slug)
     with db.session() as session:
-        organisation = organisation_for(session, actor, slug)
         query = (
             select(Member.email, Member.role)
             .where(Member.organisation_id == organisation.id)
@@ -292,17 +292,15 @@ def list_members(db: Database, actor: Actor, slug: str | None, paging: Paging) -
 
 
 def add_member(db: Database, actor: Actor, slug: str | None, email: str, role: str) -> MemberInfo:
-    with db.session() as session:
-        organisation = organisation_for(session, actor, slug, admin=True, doing="add members")
-        member = directory.add_member(session, organisation, email, role)
-        return MemberInfo(member.email, member.role)
+    organisation = organisation_for(db, actor, slug, admin=True, doing="add members")
+    return MemberInfo(organisations.add_member(db, organisation, email, role), role)
 
 
 def remove_member(db: Database, actor: Actor, slug: str | None, email: str) -> None:
     """Remove a member; the organisation's last admin stays."""
     email = email.strip().lower()
+    organisation = organisation_for(db, actor, slug, admin=True, doing="remove members")
     with db.session() as session:
-        organisation = organisation_for(session, actor, slug, admin=True, doing="remove members")
         role = role_of(session, organisation.id, email)
         if role is None:
             raise NotFound(f"{email} is not a member of {organisation.slug}.")
@@ -335,8 +333,8 @@ def _connected(sheet_id_column: Any) -> Any:
 
 
 def list_sheets(db: Database, actor: Actor, slug: str | None, paging: Paging) -> Page[SheetInfo]:
+    organisation = organisation_for(db, actor, slug)
     with db.session() as session:
-        organisation = organisation_for(session, actor, slug)
         query = (
             select(LinkedSheet.spreadsheet_id, _connected(LinkedSheet.id))
             .where(LinkedSheet.organisation_id == organisation.id)
@@ -350,21 +348,19 @@ def list_sheets(db: Database, actor: Actor, slug: str | None, paging: Paging) ->
 
 def link_sheet(db: Database, actor: Actor, slug: str | None, spreadsheet_id: str) -> SheetInfo:
     """Link a spreadsheet (linking it again to the same organisation changes nothing)."""
+    organisation = organisation_for(db, actor, slug, admin=True, doing="link sheets")
+    organisations.link_sheet(db, organisation, spreadsheet_id)
     with db.session() as session:
-        organisation = organisation_for(session, actor, slug, admin=True, doing="link sheets")
-        sheet = directory.link_sheet(session, organisation, spreadsheet_id)
         count = session.scalar(
-            select(func.count())
-            .select_from(SheetAudience)
-            .where(SheetAudience.linked_sheet_id == sheet.id)
+            select(_connected(LinkedSheet.id)).where(LinkedSheet.spreadsheet_id == spreadsheet_id)
         )
-        return SheetInfo(sheet.spreadsheet_id, count or 0)
+        return SheetInfo(spreadsheet_id, count or 0)
 
 
 def unlink_sheet(db: Database, actor: Actor, slug: str | None, spreadsheet_id: str) -> None:
     """Unlink a spreadsheet; the scripts connected to it are forgotten with it."""
+    organisation = organisation_for(db, actor, slug, admin=True, doing="unlink sheets")
     with db.session() as session:
-        organisation = organisation_for(session, actor, slug, admin=True, doing="unlink sheets")
         sheet = session.scalar(
             select(LinkedSheet).where(
                 LinkedSheet.organisation_id == organisation.id,
@@ -381,8 +377,8 @@ def unlink_sheet(db: Database, actor: Actor, slug: str | None, spreadsheet_id: s
 
 def sheet_schema(db: Database, email: str, spreadsheet_id: str) -> SheetSchema:
     """The tags and attributes of the organisation that owns the sheet, for its template."""
+    organisation = organisations.resolve(db, spreadsheet_id=spreadsheet_id, member=email)
     with db.session() as session:
-        organisation = directory.organisation_of_sheet(session, spreadsheet_id, email)
         tags = list(
             session.scalars(
                 select(Tag.name).where(Tag.organisation_id == organisation.id).order_by(Tag.name)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from ..admin.access import MAX_PER_PAGE
-from ..directory import ROLES
 from ..imports.outcomes import OUTCOMES
+from ..organisations import ROLES
 from ..roster.organisation import ATTRIBUTE_TYPES
 
 STATUSES = ["queued", "running", "succeeded", "failed", "undone"]

@@ -9,22 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 
+from .. import extensions
 from ..admin import linking
 from ..admin.access import Actor, Page, Paging
 from ..auth import Authenticator, Caller
 from ..errors import BadBody
 from ..imports.runs import get_run
-from ..wiring import Roster
-
-
-def roster() -> Roster:
-    return current_app.extensions["roster"]
 
 
 def _authenticator() -> Authenticator:
-    return current_app.extensions["roster.auth"]
+    return extensions.authenticator()
 
 
 def _header() -> str | None:
@@ -41,7 +37,7 @@ def sheet_caller(spreadsheet_id: str) -> Caller:
     authenticator = _authenticator()
     who = authenticator.identify(_header())
     if not authenticator.accepts(who.audience):
-        linking.require_sheet_audience(roster().db, spreadsheet_id, who.audience)
+        linking.require_sheet_audience(extensions.db(), spreadsheet_id, who.audience)
     return who
 
 
@@ -51,7 +47,7 @@ def run_caller(run_id: str) -> Caller:
     who = authenticator.identify(_header())
     if not authenticator.accepts(who.audience):
         linking.require_sheet_audience(
-            roster().db, get_run(roster().db, run_id).source, who.audience
+            extensions.db(), get_run(extensions.db(), run_id).source, who.audience
         )
     return who
 

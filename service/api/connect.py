@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
+from .. import extensions
 from ..admin import linking, setup
 from ..errors import NotFound
 from ..sources import locate
 from . import admin_schemas as s
 from . import bp
-from .callers import connect_caller, json_body, roster, sheet_caller
+from .callers import connect_caller, json_body, sheet_caller
 
 GENDERS = ["male", "female"]
 
@@ -27,12 +26,12 @@ def sheet_connect(spreadsheet_id: str) -> Any:
     who = connect_caller()
     data = json_body(s.ConnectBody())
     connected = linking.connect_sheet(
-        roster().db,
+        extensions.db(),
         who.email,
         who.audience,
         _spreadsheet(spreadsheet_id),
         data["code"],
-        audience_configured=current_app.extensions["roster.auth"].accepts(who.audience),
+        audience_configured=extensions.authenticator().accepts(who.audience),
     )
     return s.ConnectResult().dump(connected), 200
 
@@ -40,5 +39,5 @@ def sheet_connect(spreadsheet_id: str) -> Any:
 @bp.get("/sheets/<spreadsheet_id>/schema")
 def sheet_template(spreadsheet_id: str) -> Any:
     who = sheet_caller(spreadsheet_id)
-    found = setup.sheet_schema(roster().db, who.email, _spreadsheet(spreadsheet_id))
+    found = setup.sheet_schema(extensions.db(), who.email, _spreadsheet(spreadsheet_id))
     return s.TemplateSchema().dump({**vars(found), "gender": GENDERS}), 200

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from service import directory
+from service import extensions, organisations
 from tests.auth_tokens import TEST_EMAIL
 
 ADMIN = "admin@example.org"
@@ -15,8 +15,8 @@ ORG = "/api/v1/orgs/default"
 
 @pytest.fixture
 def admin(app):
-    with app.extensions["roster"].db.session() as session:
-        directory.add_member(session, directory.find_organisation(session, None), ADMIN, "admin")
+    db = extensions.db(app)
+    organisations.add_member(db, organisations.resolve(db), ADMIN, "admin")
     return ADMIN
 
 
@@ -40,9 +40,9 @@ def import_sheet(client, spreadsheet, headers, **options) -> dict:
 
 
 def test_a_pro_lists_their_organisations_with_their_role(app, client, auth):
-    with app.extensions["roster"].db.session() as session:
-        other = directory.create_organisation(session, "north-clinic")
-        directory.add_member(session, other, TEST_EMAIL, "admin")
+    db = extensions.db(app)
+    other = organisations.create_organisation(db, "north-clinic")
+    organisations.add_member(db, other, TEST_EMAIL, "admin")
     response = client.get("/api/v1/orgs", headers=auth())
     assert response.status_code == 200
     assert response.json["organisations"] == [

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from service import directory
+from service import extensions, organisations
 from service.admin import linking
 from service.admin.access import OPERATOR
 from service.models import LinkCode, utcnow
@@ -20,10 +20,10 @@ OTHER_SHEET = "1AnotherLinkedSheet0000000000"
 @pytest.fixture
 def admin(app, emulator):
     emulator.create_spreadsheet(spreadsheet_id=OTHER_SHEET)
-    with app.extensions["roster"].db.session() as session:
-        organisation = directory.find_organisation(session, None)
-        directory.add_member(session, organisation, ADMIN, "admin")
-        directory.link_sheet(session, organisation, OTHER_SHEET)
+    db = extensions.db(app)
+    organisation = organisations.resolve(db)
+    organisations.add_member(db, organisation, ADMIN, "admin")
+    organisations.link_sheet(db, organisation, OTHER_SHEET)
     return ADMIN
 
 
@@ -49,7 +49,7 @@ def test_a_link_code_is_valid_24_hours_and_only_its_hash_is_stored(app, client, 
         < expires - dt.datetime.now(dt.UTC)
         <= dt.timedelta(hours=24)
     )
-    with app.extensions["roster"].db.session() as session:
+    with extensions.db(app).session() as session:
         stored = session.query(LinkCode).one()
         assert response.json["code"] not in (stored.code_hash, stored.created_by)
         assert stored.created_by == ADMIN
@@ -97,7 +97,7 @@ def test_a_used_code_is_403_saying_so(client, auth, admin, spreadsheet):
 
 
 def test_an_expired_code_is_403_saying_so(app, client, auth, admin, spreadsheet):
-    db = app.extensions["roster"].db
+    db = extensions.db(app)
     old = linking.create_link_code(db, OPERATOR, "default", now=utcnow() - dt.timedelta(hours=25))
     response = connect(client, spreadsheet, old.code, auth(audience=BOUND))
     assert response.status_code == 403 and "expired" in response.json["detail"]

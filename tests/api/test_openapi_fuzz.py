@@ -12,7 +12,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from service import directory
+from service import extensions, organisations
 
 CHECKS = [
     not_a_server_error,
@@ -27,9 +27,8 @@ def test_the_api_answers_every_generated_request_as_documented(app, auth, spread
     """As a pro (most admin writes are refused) and as an admin (they are carried out)."""
     headers = auth()
     if role == "admin":
-        with app.extensions["roster"].db.session() as session:
-            organisation = directory.find_organisation(session, None)
-            directory.add_member(session, organisation, "fuzz-admin@example.org", "admin")
+        db = extensions.db(app)
+        organisations.add_member(db, organisations.resolve(db), "fuzz-admin@example.org", "admin")
         headers = auth(email="fuzz-admin@example.org")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
