@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ..db import Database
 from ..errors import Conflict, NotFound
@@ -169,32 +170,22 @@ def import_rows(
 
 
 def undo_import(db: Database, actor: Actor, run_id: str) -> UndoResult:
-    """Undo a finished run in one transaction; undoing it again changes nothing."""
+    """Undo a finished run in one transaction; undoing it again changes nothing.
+
+    Sets, not lists, of ids go to the database (subqueries), so a 100,000-row run stays within
+    the drivers' limits on bound parameters.
+    """
     with db.session() as session:
         run, organisation = _run_for(session, actor, run_id, admin=True, doing="undo imports")
         if run.status == "undone":
             return UndoResult(_run_info(run, organisation.slug, 0), 0, 0, already_undone=True)
         if run.status not in UNDOABLE:
             raise Conflict("This import is still running: wait for it to finish, then undo it.")
-        written = session.execute(
-            select(ImportRowResult.client_id, ImportRowResult.outcome, ImportRowResult.previous)
-            .where(
-                ImportRowResult.import_run_id == run.id,
-                ImportRowResult.outcome.in_(("created", "updated")),
-                ImportRowResult.client_id.is_not(None),
-            )
-            .with_for_update()
-        ).all()
-        created = [client_id for client_id, outcome, _ in written if outcome == "created"]
-        updated = {client_id: prev for client_id, outcome, prev in written if outcome == "updated"}
-        _refuse_if_touched_later(session, run, [*created, *updated])
+        _refuse_if_touched_later(session, run)
         unchanged = _unchanged_counts(session, [run.id]).get(run.id, 0)
-        removed = 0
-        if created:
-            removed = session.execute(
-                delete(Client).where(Client.id.in_(created), Client.import_run_id == run.id)
-            ).rowcount  # type: ignore[attr-defined]
-        _revert(session, organisation.id, updated)
+        reverted = _revert(session, run)
+        # the clients it created carry its id; their tags and row links go with them (FKs)
+        removed = session.execute(delete(Client).where(Client.import_run_id == run.id)).rowcount  # type: ignore[attr-defined]
         run.status, run.undone_by, run.undone_at = "undone", actor.label, utcnow()
         try:
             session.flush()
@@ -203,67 +194,89 @@ def undo_import(db: Database, actor: Actor, run_id: str) -> UndoResult:
                 "This import cannot be undone: an external id it would put back now belongs to "
                 "another client."
             ) from error
-        return UndoResult(
-            _run_info(run, organisation.slug, unchanged), removed, len(updated), False
-        )
+        return UndoResult(_run_info(run, organisation.slug, unchanged), removed, reverted, False)
 
 
-def _refuse_if_touched_later(session: Session, run: ImportRun, client_ids: list[int]) -> None:
-    """A later run that updated one of the clients (and was not undone) forbids the undo."""
-    if not client_ids:
-        return
-    later = (
-        select(ImportRowResult.client_id)
-        .join(ImportRun, ImportRun.id == ImportRowResult.import_run_id)
+def _written_by(run: ImportRun) -> Select:
+    """The ids of the clients the run created or updated."""
+    return select(ImportRowResult.client_id).where(
+        ImportRowResult.import_run_id == run.id,
+        ImportRowResult.outcome.in_(("created", "updated")),
+        ImportRowResult.client_id.is_not(None),
+    )
+
+
+def _refuse_if_touched_later(session: Session, run: ImportRun) -> None:
+    """A later run that updated one of the clients (and was not undone) forbids the undo, and so
+    does any change to one of them after the run finished."""
+    later = aliased(ImportRowResult)
+    by_later_runs = (
+        select(later.client_id)
+        .join(ImportRun, ImportRun.id == later.import_run_id)
         .where(
-            ImportRowResult.client_id.in_(client_ids),
-            ImportRowResult.import_run_id != run.id,
-            ImportRowResult.outcome == "updated",
+            later.client_id.in_(_written_by(run)),
+            later.import_run_id != run.id,
+            later.outcome == "updated",
             ImportRun.status != "undone",
             ImportRun.started_at >= run.started_at,
         )
     )
     changed_since = select(Client.id).where(
-        Client.id.in_(client_ids),
-        Client.updated_at > (run.finished_at or utcnow()),
+        Client.id.in_(_written_by(run)), Client.updated_at > (run.finished_at or utcnow())
     )
-    touched = set(session.scalars(later)) | set(session.scalars(changed_since))
-    if not touched:
+    touched = select(Client.email).where(
+        or_(Client.id.in_(by_later_runs), Client.id.in_(changed_since))
+    )
+    count = session.scalar(select(func.count()).select_from(touched.subquery())) or 0
+    if not count:
         return
-    emails = sorted(session.scalars(select(Client.email).where(Client.id.in_(touched))).all())
-    shown = ", ".join(emails[:10]) + (f" and {len(emails) - 10} more" if len(emails) > 10 else "")
+    emails = list(session.scalars(touched.order_by(Client.email).limit(10)))
+    shown = ", ".join(emails) + (f" and {count - 10} more" if count > 10 else "")
     raise Conflict(
-        f"This import cannot be undone: a later import changed {len(emails)} of its clients "
+        f"This import cannot be undone: a later import changed {count} of its clients "
         f"({shown}). Undo that import first."
     )
 
 
-def _revert(session: Session, organisation_id: int, updated: dict[int, dict | None]) -> None:
+def _revert(session: Session, run: ImportRun, batch: int = 500) -> int:
     """Put back each updated client's profile and take off the tags the run added."""
-    if not updated:
-        return
     tag_ids = {
         name: tag_id
         for name, tag_id in session.execute(
-            select(Tag.name, Tag.id).where(Tag.organisation_id == organisation_id)
+            select(Tag.name, Tag.id).where(Tag.organisation_id == run.organisation_id)
         )
     }
-    for client in session.scalars(select(Client).where(Client.id.in_(list(updated)))):
-        previous = updated[client.id] or {}
-        client.first_name = previous.get("first_name", client.first_name)
-        client.last_name = previous.get("last_name", client.last_name)
-        if previous.get("birthdate"):
-            client.birthdate = dt.date.fromisoformat(previous["birthdate"])
-        client.gender = previous.get("gender", client.gender)
-        client.external_id = previous.get("external_id", client.external_id)
-        client.attributes = previous.get("attributes", client.attributes)
-        if previous.get("updated_at"):  # as it was: a later undo must not see a change
-            client.updated_at = dt.datetime.fromisoformat(previous["updated_at"])
-        added = [tag_ids[n] for n in previous.get("added_tags", []) if n in tag_ids]
-        if added:
-            session.execute(
-                delete(client_tags).where(
-                    client_tags.c.client_id == client.id, client_tags.c.tag_id.in_(added)
-                )
+    updates = session.execute(
+        select(ImportRowResult.client_id, ImportRowResult.previous).where(
+            ImportRowResult.import_run_id == run.id,
+            ImportRowResult.outcome == "updated",
+            ImportRowResult.client_id.is_not(None),
+        )
+    ).all()
+    for start in range(0, len(updates), batch):
+        previous_of = {client_id: prev or {} for client_id, prev in updates[start : start + batch]}
+        for client in session.scalars(select(Client).where(Client.id.in_(list(previous_of)))):
+            _put_back(session, client, previous_of[client.id], tag_ids)
+        session.flush()
+    return len(updates)
+
+
+def _put_back(
+    session: Session, client: Client, previous: dict[str, Any], tag_ids: dict[str, int]
+) -> None:
+    client.first_name = previous.get("first_name", client.first_name)
+    client.last_name = previous.get("last_name", client.last_name)
+    if previous.get("birthdate"):
+        client.birthdate = dt.date.fromisoformat(previous["birthdate"])
+    client.gender = previous.get("gender", client.gender)
+    client.external_id = previous.get("external_id", client.external_id)
+    client.attributes = previous.get("attributes", client.attributes)
+    if previous.get("updated_at"):  # as it was: undoing an earlier run must not see a change
+        client.updated_at = dt.datetime.fromisoformat(previous["updated_at"])
+    added = [tag_ids[n] for n in previous.get("added_tags", []) if n in tag_ids]
+    if added:
+        session.execute(
+            delete(client_tags).where(
+                client_tags.c.client_id == client.id, client_tags.c.tag_id.in_(added)
             )
-    session.flush()
+        )

@@ -249,3 +249,14 @@ def test_the_schema_lists_the_organisations_tags_and_attributes(client, auth, ad
     assert response.json["attributes"] == [
         {"name": "Level", "type": "choice", "choices": ["Low", "High"]}
     ]
+
+
+def test_undoing_an_update_takes_off_the_tags_it_added(client, auth, admin, spreadsheet, emulator):
+    emulator.set_value(spreadsheet, "G2", "")
+    import_sheet(client, spreadsheet, auth())
+    emulator.set_value(spreadsheet, "G2", "VIP")
+    tagged = import_sheet(client, spreadsheet, auth(), update_existing=True)
+    assert tagged["updated"] == 1
+    assert client.get(f"{ORG}/clients", headers=auth()).json["clients"][0]["tags"] == ["VIP"]
+    client.post(f"/api/v1/imports/{tagged['id']}/undo", headers=auth(email=ADMIN))
+    assert client.get(f"{ORG}/clients", headers=auth()).json["clients"][0]["tags"] == []
