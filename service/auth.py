@@ -16,8 +16,8 @@ from google.auth import transport
 from google.auth.transport.requests import Request as GoogleRequest
 from google.oauth2 import id_token
 
-from service.config import GOOGLE_CERTS_URL
-from service.errors import RosterError, Unauthorized
+from .config import GOOGLE_CERTS_URL
+from .errors import SignInUnavailable, Unauthorized
 
 GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
 APP_ENGINE_VARIABLES = ("GAE_ENV", "GAE_APPLICATION", "GAE_SERVICE")
@@ -50,13 +50,6 @@ class Authenticator(Protocol):
     """What the API needs to know who is calling."""
 
     def verify(self, authorization_header: str | None) -> Caller: ...
-
-
-class SignInUnavailable(RosterError):
-    """Google's certificates could not be fetched; the caller did nothing wrong."""
-
-    status = 503
-    title = "Sign-in cannot be checked right now"
 
 
 class _CachedCertificates(transport.Request):

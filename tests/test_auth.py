@@ -15,10 +15,9 @@ from service.auth import (
     Caller,
     DevelopmentAuthenticator,
     IdTokenVerifier,
-    SignInUnavailable,
     refuse_on_app_engine,
 )
-from service.errors import Unauthorized
+from service.errors import SignInUnavailable, Unauthorized
 from tests.auth_tokens import TEST_AUDIENCE, CertsServer, MakeToken
 
 OTHER_AUDIENCE = "roster-console.apps.googleusercontent.com"

@@ -24,9 +24,9 @@ from ..auth import IdTokenVerifier
 from ..config import Settings, on_app_engine
 from ..errors import Forbidden, NotFound, RosterError, Unauthorized
 from ..imports import cloud_tasks, jobs
-from ..imports.runs import get_run, run_to_dict
-from ..models import ImportRun
+from ..imports.runs import ImportStatus, get_run
 from . import bp, problem_response
+from .schemas import ImportResult
 
 log = logging.getLogger("roster.tasks")
 
@@ -117,7 +117,9 @@ def work_import(import_id: str) -> Any:
         get_run(db, import_id)
     except NotFound:
         log.warning("task %s: import %s does not exist; dropping the task", task, import_id)
-        return {"import": None, "detail": f"There is no import {import_id}."}, 200
+        return ImportResult().dump(
+            {"import_": None, "detail": f"There is no import {import_id}."}
+        ), 200
     budget = float(current_app.config.get("ROSTER_TASKS_BUDGET_SECONDS", BUDGET_SECONDS))
     run = jobs.work(
         db, extensions.sheets(), extensions.hashing(), settings, import_id, budget_seconds=budget
@@ -134,10 +136,10 @@ def work_import(import_id: str) -> Any:
         return _busy(run)
     if run.status == "running":
         cloud_tasks.enqueue(settings, run.id, step=run.processed)
-    return {"import": run_to_dict(run)}, 200
+    return ImportResult().dump({"import_": run}), 200
 
 
-def _busy(run: ImportRun) -> Response:
+def _busy(run: ImportStatus) -> Response:
     """Another worker holds the run: a duplicate delivery, or a worker that died too recently to
     be taken over (ROSTER_IMPORT_STALE_SECONDS). The queue retries this task; by then the run is
     finished, handed on, or free to take over."""

@@ -20,7 +20,7 @@ from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpc
 from google.protobuf import duration_pb2
 
 from ..config import Settings
-from ..errors import RosterError
+from ..errors import TasksUnavailable
 
 log = logging.getLogger("roster.tasks")
 
@@ -28,13 +28,6 @@ log = logging.getLogger("roster.tasks")
 DISPATCH_DEADLINE_SECONDS = 600
 CREATE_TIMEOUT_SECONDS = 30.0
 _QUEUE_NAME = re.compile(r"projects/[^/]+/locations/[^/]+/queues/[A-Za-z0-9-]+")
-
-
-class TasksUnavailable(RosterError):
-    """The queue refused or did not answer; the import itself is intact and can be resumed."""
-
-    status = 503
-    title = "The import queue is not answering"
 
 
 def work_path(run_id: str) -> str:
