@@ -10,7 +10,6 @@ from functools import wraps
 from typing import Any
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from . import migrate, organisations
 from .api.schemas import ClientList, ValidationResult
@@ -36,20 +35,16 @@ def _fail(message: str) -> None:
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
-    """A mistake a user can make prints one clear line and exits 2, never a traceback."""
+    """Roster's errors (a user's or operator's to fix) print one clear line and exit 2.
+
+    Anything else is a bug and keeps its traceback, so it is never mistaken for a user's mistake.
+    """
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except RosterError as error:
-            _fail(str(error))
-        except SQLAlchemyError as error:
-            _fail(
-                f"the database cannot be used ({type(error).__name__}): check "
-                "ROSTER_DATABASE_URL and that the database is running."
-            )
-        except (ValueError, RuntimeError, OSError) as error:  # settings and start-up checks
             _fail(str(error))
         except KeyboardInterrupt:
             _fail("interrupted; run the same command again to finish.")

@@ -13,7 +13,9 @@ RosterError                a failure a user can act on: 400
 ├── Unauthorized           no valid credentials: 401
 ├── Forbidden              valid credentials, but not allowed: 403
 ├── SignInUnavailable      Google's certificates cannot be fetched: 503
-└── TasksUnavailable       the import queue does not answer: 503
+├── TasksUnavailable       the import queue does not answer: 503
+├── DatabaseUnavailable    the database cannot be reached: 503
+└── ConfigError            a setting the operator must fix; stops the app or command at start
 
 Anything else that escapes is a bug: the API answers 500 and logs it, the CLI shows it as one.
 """
@@ -128,6 +130,20 @@ class TasksUnavailable(RosterError):
 
     status = 503
     title = "The import queue is not answering"
+
+
+class DatabaseUnavailable(RosterError):
+    """The database refused the connection or went away (db.Database translates it)."""
+
+    status = 503
+    title = "The database is not answering"
+
+
+class ConfigError(RosterError):
+    """Roster is configured wrongly: the message names the setting and how to fix it."""
+
+    status = 500
+    title = "Roster is not configured correctly"
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> dict[str, Any]:

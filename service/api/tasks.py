@@ -22,7 +22,7 @@ from werkzeug.datastructures import Headers
 from .. import extensions
 from ..auth import IdTokenVerifier
 from ..config import Settings, on_app_engine
-from ..errors import Forbidden, NotFound, RosterError, Unauthorized
+from ..errors import ConfigError, Forbidden, NotFound, RosterError, Unauthorized
 from ..imports import cloud_tasks, jobs
 from ..imports.runs import ImportStatus, get_run
 from . import bp, problem_response
@@ -61,7 +61,7 @@ class EmulatorQueue:
 
     def __init__(self, queue: str) -> None:
         if on_app_engine():
-            raise RuntimeError(
+            raise ConfigError(
                 "CLOUD_TASKS_EMULATOR_HOST is for local use only: it makes the "
                 "import handler trust unsigned requests, so it will not run on "
                 "App Engine. Unset it there."
@@ -81,12 +81,12 @@ def make_queue_gate(settings: Settings) -> QueueGate | None:
     if settings.tasks == "inline":
         return None
     if settings.tasks != "cloud-tasks":
-        raise RuntimeError(f"ROSTER_TASKS must be inline or cloud-tasks, not {settings.tasks!r}.")
+        raise ConfigError(f"ROSTER_TASKS must be inline or cloud-tasks, not {settings.tasks!r}.")
     queue, target = cloud_tasks.queue_and_target(settings)
     if settings.tasks_emulator_host:
         return EmulatorQueue(queue)
     if not settings.tasks_service_account:
-        raise RuntimeError(
+        raise ConfigError(
             "With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_SERVICE_ACCOUNT to the "
             "service account whose OIDC token the queue attaches to each task."
         )

@@ -20,7 +20,7 @@ from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpc
 from google.protobuf import duration_pb2
 
 from ..config import Settings
-from ..errors import TasksUnavailable
+from ..errors import ConfigError, TasksUnavailable
 
 log = logging.getLogger("roster.tasks")
 
@@ -36,10 +36,10 @@ def work_path(run_id: str) -> str:
 
 
 def queue_and_target(settings: Settings) -> tuple[str, str]:
-    """The queue's full name and the backend's base URL, or a RuntimeError saying what is wrong."""
+    """The queue's full name and the backend's base URL, or a ConfigError saying what is wrong."""
     queue, target = settings.tasks_queue or "", (settings.tasks_target_url or "").rstrip("/")
     if not _QUEUE_NAME.fullmatch(queue):
-        raise RuntimeError(
+        raise ConfigError(
             "With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_QUEUE to the queue's "
             "full name, projects/PROJECT/locations/LOCATION/queues/QUEUE "
             f"(it is {queue or 'unset'})."
@@ -48,7 +48,7 @@ def queue_and_target(settings: Settings) -> tuple[str, str]:
     # does not follow, and the queue's token must not travel in clear.
     schemes = ("https://", "http://") if settings.tasks_emulator_host else ("https://",)
     if not target.startswith(schemes):
-        raise RuntimeError(
+        raise ConfigError(
             "With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_TARGET_URL to the "
             "backend's https base URL, e.g. https://PROJECT.REGION.r.appspot.com "
             f"(it is {target or 'unset'})."

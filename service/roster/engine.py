@@ -68,9 +68,6 @@ class Validation:
         """Errors that stop every row: missing columns, bad headers."""
         return [i for i in self.issues if i.is_error and (i.row is None or i.row == 1)]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"summary": self.summary, "issues": [issue.to_dict() for issue in self.issues]}
-
 
 class _Checked(NamedTuple):
     """One field's verdict on one value: problems, a safe fix, and the loaded value.
