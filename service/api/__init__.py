@@ -32,6 +32,7 @@ def problem_response(status: int, title: str, detail: str, **extra: object) -> R
 def init_app(app: Flask) -> None:
     from . import (  # noqa: F401  (importing them registers their routes on bp)
         openapi,
+        sheet_jobs,  # noqa: F401  (validation jobs and the active import, polled by the sidebar)
         tasks,  # noqa: F401  (the chunk handler Cloud Tasks calls)
         views,
     )

@@ -62,7 +62,7 @@ def app(api_settings, spreadsheet):
         directory.link_sheet(session, organisation, spreadsheet)
     yield app
     for thread in threading.enumerate():  # imports a test started run on: let them end first
-        if thread.name.startswith("import-"):
+        if thread.name.startswith(("import-", "validation-")):
             thread.join(timeout=60)
     roster.close()
 
