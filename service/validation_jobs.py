@@ -10,17 +10,15 @@ so the sidebar never waits forever.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import select
 
 from .db import Database
 from .errors import NotFound, RosterError
-from .models import Base, utcnow
+from .models import ValidationJob, utcnow
 from .roster.issues import column_letter
 
 # A validate of SPEC §9's largest sheet takes about 20 s; a worker silent for this long is dead.
@@ -28,24 +26,6 @@ STALE_AFTER = dt.timedelta(minutes=5)
 KEPT_ISSUES = 1000  # the sidebar lists groups; the first issues are for scripts and the console
 KEPT_GROUPS = 500
 GROUP_CELLS = 20  # cells named per group; the count covers them all
-
-
-class ValidationJob(Base):
-    """One validation run in the background: who, which sheet, status, and the result."""
-
-    __tablename__ = "validation_jobs"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    spreadsheet_id: Mapped[str] = mapped_column(String(200), index=True)
-    worksheet_id: Mapped[int | None] = mapped_column(Integer)
-    worksheet_title: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(12), default="queued")
-    started_by: Mapped[str] = mapped_column(String(254))
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    message: Mapped[str | None] = mapped_column(Text)
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 @dataclass(frozen=True)

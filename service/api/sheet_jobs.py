@@ -15,15 +15,15 @@ from typing import Any
 from flask import request, url_for
 from marshmallow import Schema, fields
 
-from .. import directory, validation_jobs
+from .. import extensions, organisations, validation_jobs
+from ..db import Database
 from ..imports.active import active_run
 from ..imports.runs import run_to_dict
-from ..models import Organisation
-from ..validation import validate_sheet
-from ..wiring import Roster
+from ..sources.google_sheets import GoogleSheets
+from ..validation import validate_source
 from . import bp
 from .schemas import ImportSchema, SummarySchema, ValidateBody
-from .views import body, caller, roster, sheet_organisation, worksheet_of
+from .views import body, caller, sheet_organisation, worksheet_of
 
 log = logging.getLogger("roster.api")
 
@@ -75,12 +75,12 @@ def start_validation(spreadsheet_id: str) -> Any:
     data = body(ValidateBody())
     organisation = sheet_organisation(spreadsheet_id, who)
     worksheet = worksheet_of(data)
-    app_roster = roster()
-    started = validation_jobs.start_job(
-        app_roster.db, organisation.id, spreadsheet_id, worksheet, who.email
-    )
+    db = extensions.db()
+    started = validation_jobs.start_job(db, organisation.id, spreadsheet_id, worksheet, who.email)
     if started.created:
-        _work(app_roster, started.job["id"], organisation.id, spreadsheet_id, worksheet)
+        _work(
+            db, extensions.sheets(), started.job["id"], organisation.id, spreadsheet_id, worksheet
+        )
     location = url_for("api.validation_status", job_id=started.job["id"])
     dumped = ValidationJobResult().dump({"validation": started.job})
     return dumped, 202, {"Location": location}
@@ -89,16 +89,14 @@ def start_validation(spreadsheet_id: str) -> Any:
 @bp.get("/validations/<job_id>")
 def validation_status(job_id: str) -> tuple[dict[str, Any], int]:
     who = caller()
-    app_roster = roster()
-    organisation_id = validation_jobs.organisation_of_job(app_roster.db, job_id)
-    with app_roster.db.session() as session:
-        directory.require_member(
-            session,
-            organisation_id,
-            who.email,
-            "You are not a member of the organisation this validation belongs to.",
-        )
-    job = validation_jobs.get_job(app_roster.db, job_id)
+    db = extensions.db()
+    organisations.require_member(
+        db,
+        validation_jobs.organisation_of_job(db, job_id),
+        who.email,
+        "You are not a member of the organisation this validation belongs to.",
+    )
+    job = validation_jobs.get_job(db, job_id)
     return ValidationJobResult().dump({"validation": job}), 200
 
 
@@ -108,13 +106,14 @@ def active_import(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
     who = caller()
     organisation = sheet_organisation(spreadsheet_id, who)
     worksheet_id = request.args.get("worksheet_id", type=int)
-    run = active_run(roster().db, organisation.id, spreadsheet_id, worksheet_id)
+    run = active_run(extensions.db(), organisation.id, spreadsheet_id, worksheet_id)
     found = run_to_dict(run) if run is not None else None
     return ActiveImportResult().dump({"import_": found}), 200
 
 
 def _work(
-    app_roster: Roster,
+    db: Database,
+    sheets: GoogleSheets,
     job_id: str,
     organisation_id: int,
     spreadsheet_id: str,
@@ -123,16 +122,12 @@ def _work(
     """Validate in a thread of this instance; the result goes to the database for any instance."""
 
     def validate() -> dict[str, Any]:
-        with app_roster.db.session() as session:
-            organisation = session.get(Organisation, organisation_id)
-            assert organisation is not None
-            snapshot = directory.snapshot(session, organisation)
-        checked = validate_sheet(app_roster.sheets, spreadsheet_id, worksheet, snapshot)
-        return checked.to_dict()
+        snapshot = organisations.snapshot(db, organisation_id)
+        return validate_source(sheets, spreadsheet_id, worksheet, snapshot).to_dict()
 
     def work() -> None:
         try:
-            validation_jobs.run_job(app_roster.db, job_id, validate)
+            validation_jobs.run_job(db, job_id, validate)
         except Exception:
             log.exception("validation %s failed", job_id)
 

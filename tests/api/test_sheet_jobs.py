@@ -6,8 +6,8 @@ import datetime as dt
 import threading
 import time
 
-from service import validation_jobs
-from service.models import utcnow
+from service import extensions, organisations, validation_jobs
+from service.models import ValidationJob, utcnow
 from tests.auth_tokens import TEST_EMAIL
 
 ACTIVE = "/api/v1/sheets/{}/imports/active"
@@ -53,29 +53,23 @@ def test_a_validation_job_is_visible_only_to_members_of_its_organisation(client,
 
 
 def test_a_second_start_while_a_job_checks_the_worksheet_gets_that_job(app, spreadsheet):
-    roster = app.extensions["roster"]
-    with roster.db.session() as session:
-        from service import directory
-
-        organisation_id = directory.linked_organisation(session, spreadsheet).id
-    first = validation_jobs.start_job(roster.db, organisation_id, spreadsheet, 111, TEST_EMAIL)
-    second = validation_jobs.start_job(roster.db, organisation_id, spreadsheet, 111, TEST_EMAIL)
-    other_tab = validation_jobs.start_job(roster.db, organisation_id, spreadsheet, 5, TEST_EMAIL)
+    db = extensions.db(app)
+    organisation_id = organisations.resolve(db, spreadsheet_id=spreadsheet).id
+    first = validation_jobs.start_job(db, organisation_id, spreadsheet, 111, TEST_EMAIL)
+    second = validation_jobs.start_job(db, organisation_id, spreadsheet, 111, TEST_EMAIL)
+    other_tab = validation_jobs.start_job(db, organisation_id, spreadsheet, 5, TEST_EMAIL)
     assert (first.created, second.created, other_tab.created) == (True, False, True)
     assert second.job["id"] == first.job["id"] != other_tab.job["id"]
 
 
 def test_a_job_whose_worker_died_reads_as_failed_with_what_to_do(app, spreadsheet):
-    roster = app.extensions["roster"]
-    with roster.db.session() as session:
-        from service import directory
-
-        organisation_id = directory.linked_organisation(session, spreadsheet).id
-    job = validation_jobs.start_job(roster.db, organisation_id, spreadsheet, 111, TEST_EMAIL).job
-    with roster.db.session() as session:
-        row = session.get(validation_jobs.ValidationJob, job["id"])
+    db = extensions.db(app)
+    organisation_id = organisations.resolve(db, spreadsheet_id=spreadsheet).id
+    job = validation_jobs.start_job(db, organisation_id, spreadsheet, 111, TEST_EMAIL).job
+    with db.session() as session:
+        row = session.get(ValidationJob, job["id"])
         row.started_at = utcnow() - validation_jobs.STALE_AFTER - dt.timedelta(seconds=1)
-    found = validation_jobs.get_job(roster.db, job["id"])
+    found = validation_jobs.get_job(db, job["id"])
     assert found["status"] == "failed"
     assert "Validate again" in found["message"]
 

@@ -4,9 +4,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-# Chained to 0001 because the adminapi helper's 0002 is not on main yet: when it lands, this
-# becomes down_revision = "0002" (one line), so the history stays a single line.
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
