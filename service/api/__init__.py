@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     """Register the API's routes, /healthz, and one problem+json answer for every error."""
     from . import (  # noqa: F401  (importing them registers their routes on bp)
         openapi,
+        sheet_jobs,  # noqa: F401  (validation jobs and the active import, polled by the sidebar)
         tasks,  # noqa: F401  (the chunk handler Cloud Tasks calls)
         views,
     )

@@ -193,6 +193,9 @@ def test_openapi_document_lists_every_endpoint(client):
         "/api/v1/sheets/{spreadsheet_id}/imports",
         "/api/v1/imports/{import_id}",
         "/api/v1/sheets/{spreadsheet_id}/fix",
+        "/api/v1/sheets/{spreadsheet_id}/validations",
+        "/api/v1/validations/{job_id}",
+        "/api/v1/sheets/{spreadsheet_id}/imports/active",
     }
 
 
