@@ -7,6 +7,7 @@ imports of that spreadsheet; the organisation routes take configured audiences o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import request
@@ -41,15 +42,19 @@ def sheet_caller(spreadsheet_id: str) -> Caller:
     return who
 
 
-def run_caller(run_id: str) -> Caller:
-    """The caller of an import route: a configured audience, or one connected to its sheet."""
+def sheet_caller_of(spreadsheet: Callable[[], str]) -> Caller:
+    """The caller of a route about something of one sheet (an import, a validation job): a
+    configured audience, or one connected to that sheet, looked up only when needed."""
     authenticator = _authenticator()
     who = authenticator.identify(_header())
     if not authenticator.accepts(who.audience):
-        linking.require_sheet_audience(
-            extensions.db(), get_run(extensions.db(), run_id).source, who.audience
-        )
+        linking.require_sheet_audience(extensions.db(), spreadsheet(), who.audience)
     return who
+
+
+def run_caller(run_id: str) -> Caller:
+    """The caller of an import route: a configured audience, or one connected to its sheet."""
+    return sheet_caller_of(lambda: get_run(extensions.db(), run_id).source)
 
 
 def connect_caller() -> Caller:

@@ -135,6 +135,9 @@ def build_spec() -> dict[str, Any]:
             }
         },
     )
+    from .sheet_jobs import document
+
+    document(spec, _problems, _json, sheet)
     admin_openapi.add_paths(spec, _problems)
     return spec.to_dict()
 

@@ -15,9 +15,11 @@ import pytest
 from sqlalchemy import func, select
 
 from service import organisations
+from service.errors import ImportBlocked, ImportRunning
 from service.imports import jobs
+from service.imports.clients import outcomes
 from service.imports.passwords import PROFILES, PasswordHashing, make_hasher
-from service.imports.runs import ImportBlocked, ImportRunning, get_run, results_of
+from service.imports.runs import get_run
 from service.models import Client, ImportRun
 
 HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender,tag"
@@ -246,7 +248,7 @@ def test_update_existing_changes_profiles_but_never_the_password(
     )
     # only the renamed client changed; the other row is `unchanged`, counted as skipped
     assert (run.created, run.updated, run.skipped) == (0, 1, 1)
-    assert [outcome for _, _, outcome in results_of(db, run.id)] == ["updated", "unchanged"]
+    assert [outcome for _, _, outcome in outcomes(db, run.id)] == ["updated", "unchanged"]
     with db.session() as session:
         after = session.scalar(select(Client).where(Client.email == "client00000@example.com"))
         assert (after.first_name, after.last_name) == ("Renamed", "Person")
