@@ -37,11 +37,6 @@ from .schemas import (
 log = logging.getLogger("roster.api")
 
 
-def caller() -> Caller:
-    """Who is calling, from the request's Authorization header."""
-    return extensions.authenticator().verify(request.headers.get("Authorization"))
-
-
 def body(schema: Schema) -> dict[str, Any]:
     """The JSON body loaded by its schema; an empty body means every default."""
     if not request.get_data(cache=True):  # chunked bodies have no Content-Length: read them
