@@ -28,6 +28,11 @@ _QUOTES = (('"', '"'), ("'", "'"), ("“", "”"), ("‘", "’"), ("(", ")"), (
 _SEVERAL = re.compile(r"[,;\s]+")
 
 
+def bare(value: str) -> str:
+    """The address without `mailto:`, a display name, brackets or quotes around it."""
+    return _unwrapped(value, [])
+
+
 def is_valid(value: str) -> bool:
     """The syntax of SPEC §2 (case aside: lowercase is its own rule)."""
     return (
@@ -80,9 +85,8 @@ def _unwrapped(value: str, problems: list[Problem]) -> str:
         value = match["address"].strip()
     for opening, closing in _QUOTES:
         if len(value) > 2 and value[0] == opening and value[-1] == closing:
-            problems.append(
-                _problem("quoted", f"Remove the {opening} and {closing} around the address.")
-            )
+            marks = "brackets" if opening in "([" else "quotation marks"
+            problems.append(_problem("quoted", f"Remove the {marks} around the address."))
             value = value[1:-1].strip()
             break
     return value
@@ -163,11 +167,10 @@ def _name_part_problem(name: str) -> Problem | None:
         if not _NAME_PART_CHARACTER.fullmatch(ch.lower()):
             return _character_problem("name part (before the @)", ch)
     if name.startswith(".") or name.endswith("."):
-        where = "starts" if name.startswith(".") else "ends just before the @"
+        where = "The address starts" if name.startswith(".") else "The part before the @ ends"
         return _problem(
             "dot_at_edge",
-            f"The name part of the address {where} with a dot: remove it, or check the "
-            "address with the client.",
+            f"{where} with a dot: remove it, or check the address with the client.",
         )
     if len(name) > MAX_NAME_PART:
         return _problem(

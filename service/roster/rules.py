@@ -85,8 +85,13 @@ def fix_spelling(names: frozenset[str] | tuple[str, ...]) -> Callable[[str], str
 
 
 def email_lowercase(value: str) -> None:
-    if value != value.lower():
+    # "Ana Gil <ana@x.com>": the name around it is not the address, so its capitals are fine
+    if value != value.lower() and (emails.is_valid(value) or _has_capitals(emails.bare(value))):
         raise fail("email.not_lowercase", "Email addresses must be all lowercase.")
+
+
+def _has_capitals(value: str) -> bool:
+    return value != value.lower()
 
 
 def email_syntax(value: str) -> None:
