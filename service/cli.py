@@ -16,11 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import directory
 from .config import Settings
 from .errors import RosterError
-from .imports import jobs
+from .imports import jobs, report
 from .imports.runs import ImportBlocked, run_to_dict
 from .models import Client, Organisation
 from .roster.engine import Validation
 from .roster.issues import Issue
+from .roster.wording import plural
 from .sources import locate, workbook
 from .validation import validate_source
 from .wiring import Roster
@@ -119,8 +120,8 @@ def validate(
         _print_issues(validation)
         if notes := extra.get("notes"):
             click.echo(
-                f"Sheet notes: {notes['written']} written, {notes['cleared']} cleared, "
-                f"{notes['kept_personal']} cells kept a person's note."
+                f"Sheet notes: {notes['written']:,} written, {notes['cleared']:,} cleared, "
+                f"{plural(notes['kept_personal'], 'cell')} kept a person's note."
             )
         if annotate:
             click.echo(f"Annotated copy written to {annotate}.")
@@ -148,7 +149,10 @@ def _print_issues(validation: Validation) -> None:
             fix = f'  [fix: "{issue.fix}"]' if issue.fix is not None else ""
             click.echo(f"{(issue.cell or 'sheet'):<{width}}  {_label(issue)}  {issue.message}{fix}")
     s = validation.summary
-    click.echo(f"{s['rows']} rows, {s['errors']} errors, {s['warnings']} warnings.")
+    click.echo(
+        f"{plural(s['rows'], 'row')}, {plural(s['errors'], 'error')}, "
+        f"{plural(s['warnings'], 'warning')}."
+    )
 
 
 def _label(issue: Issue) -> str:
@@ -163,6 +167,7 @@ def _label(issue: Issue) -> str:
 @click.option("--update-existing", is_flag=True, help="Update existing clients' profiles.")
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
 @click.option("--as", "started_by", default="cli", metavar="EMAIL", help="Who is importing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @friendly
 def import_(
     source: str,
@@ -172,6 +177,7 @@ def import_(
     update_existing: bool,
     dry_run: bool,
     started_by: str,
+    fmt: str,
 ) -> None:
     """Import SOURCE's valid rows as clients (no invitation is sent)."""
     sheet = _worksheet(source, worksheet)
@@ -193,25 +199,47 @@ def import_(
                 dry_run=dry_run,
             )
         except ImportBlocked as blocked:
-            _print_issues(blocked.validation)
-            click.echo(str(blocked), err=True)
+            why = report.blocked_message(
+                blocked.validation,
+                source,
+                is_file,
+                skip_invalid,
+                via_cli=True,
+                update_existing=update_existing,
+            )
+            if fmt == "json":
+                click.echo(_json({**blocked.validation.to_dict(), "message": why}))
+            else:
+                _print_issues(blocked.validation)
+            click.echo(why, err=True)
             sys.exit(EXIT_ERRORS)
         plan = started.plan
-        click.echo(
-            f"Plan: {plan['create']} to create, {plan['update']} to update, "
-            f"{plan['skip']} already clients, {plan['blocked']} with errors."
-        )
+        groups = report.left_out(started.validation, update_existing)
         if started.run is None:
+            said = [report.plan_line(plan)]
             if started.blocked:
-                click.echo(
-                    "Dry run: errors would block this import (add --skip-invalid to "
-                    "import the rows without errors)."
+                said.append(
+                    report.blocked_message(
+                        started.validation,
+                        source,
+                        is_file,
+                        skip_invalid,
+                        via_cli=True,
+                        dry_run=True,
+                        update_existing=update_existing,
+                    )
                 )
-            click.echo(
+            said.append(
                 "Dry run: nothing was imported"
                 + ("." if is_file else "; the sheet's notes were updated.")
             )
+            if fmt == "json":
+                click.echo(_json({"plan": plan, "left_out": report.report_dict(groups)}))
+            else:
+                click.echo("\n".join(said))
             sys.exit(EXIT_ERRORS if started.blocked else EXIT_OK)
+        if fmt == "text":
+            click.echo(report.plan_line(plan))
         with click.progressbar(
             length=max(started.run.total, 1), label="Importing", file=sys.stderr
         ) as bar:
@@ -225,14 +253,29 @@ def import_(
 
             run = jobs.work(roster, started.run.id, progress, started.validation)
     result = run_to_dict(run)
-    click.echo(
-        f"Import {result['status']}: {result['created']} created, "
-        f"{result['updated']} updated, {result['skipped']} skipped, "
-        f"{result['failed_rows']} rows with errors not imported."
+    lines = report.result_lines(
+        result, groups, source=source, is_file=is_file, update_existing=update_existing
     )
     if result["message"]:
-        click.echo(result["message"])
+        lines.append(result["message"])
+    if fmt == "json":
+        click.echo(
+            _json(
+                {
+                    "plan": plan,
+                    "import": result,
+                    "left_out": report.report_dict(groups),
+                    "report": lines,
+                }
+            )
+        )
+    else:
+        click.echo("\n".join(lines))
     sys.exit(EXIT_OK if run.status == "succeeded" else EXIT_ERRORS)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 @main.command()
@@ -306,7 +349,7 @@ def tags_add(names: tuple[str, ...], org: str | None) -> None:
     with opened() as roster, roster.db.session() as session:
         organisation = directory.find_organisation(session, org)
         added = directory.add_tags(session, organisation, list(names))
-    click.echo(f"{len(added)} tag(s) added to {organisation.slug}.")
+    click.echo(f"{plural(len(added), 'tag')} added to {organisation.slug}.")
 
 
 @main.group()
@@ -375,7 +418,7 @@ def clients_list(org: str | None, fmt: str) -> None:
             f"{c['email_address']}  {c['first_name']} {c['last_name']}  {c['birthdate']}"
             f"  {c['gender']}  {','.join(c['tags'])}"
         )
-    click.echo(f"{len(listed)} clients.")
+    click.echo(f"{plural(len(listed), 'client')}.")
 
 
 def client_to_dict(client: Client) -> dict[str, Any]:

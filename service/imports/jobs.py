@@ -13,6 +13,7 @@ from ..roster.engine import Validation, validate_grid
 from ..roster.grid import Grid
 from ..roster.notes import MARK, is_roster_note
 from ..roster.organisation import OrgSnapshot
+from ..roster.wording import plural
 from ..sources import locate, workbook
 from ..validation import validate_source
 from ..wiring import Roster
@@ -135,8 +136,8 @@ def report_to_sheet(roster: Roster, run_id: str) -> str | None:
         return f"The clients are imported, but the results could not be shown in the sheet: {error}"
     if misplaced:
         return (
-            f"{misplaced} rows moved or changed during the import, or carry a person's note "
-            "on their email cell: their results are counted here but not noted in the sheet."
+            f"{plural(misplaced, 'row')} moved or changed during the import, or had a person's "
+            "note on the email cell: their results are counted here but not noted in the sheet."
         )
     return None
 

@@ -24,9 +24,11 @@ from ..db import Database
 from ..errors import Conflict, NotFound, RosterError
 from ..models import ImportRowResult, ImportRun, Tag, utcnow
 from ..roster.engine import ClientRow, Validation
+from ..sources.locate import is_file
 from .clients import insert_clients, update_clients
 from .passwords import PasswordHashing
 from .plan import plan_import
+from .report import blocked_message
 
 STALE_AFTER = dt.timedelta(seconds=60)
 NO_INVITATIONS = "No invitations were sent: give each client their temporary password yourself."
@@ -38,14 +40,21 @@ class ImportBlocked(RosterError):
     status = 422
     title = "The roster has errors"
 
-    def __init__(self, validation: Validation) -> None:
-        errors = validation.summary["errors"]
+    def __init__(
+        self, validation: Validation, source: str = "", mode: str = "", update: bool = False
+    ) -> None:
         super().__init__(
-            f"Nothing was imported: the roster has {errors} error"
-            f"{'s' if errors != 1 else ''}. Fix the cells with Roster notes, or "
-            "import with skip invalid rows."
+            blocked_message(
+                validation,
+                source,
+                is_file(source),
+                mode == "skip_invalid",
+                via_cli=False,
+                update_existing=update,
+            )
         )
         self.validation = validation
+        self.source, self.mode = source, mode
 
     def problem_extra(self) -> dict[str, Any]:
         return {"issues": [issue.to_dict() for issue in self.validation.issues]}
@@ -129,7 +138,7 @@ def open_run(
     """
     plan = plan_import(validation, request.mode, request.update_existing)
     if plan.blocked_whole:
-        raise ImportBlocked(validation)
+        raise ImportBlocked(validation, request.source, request.mode, request.update_existing)
     key = lock_key(organisation_id, request)
     for _ in range(5):
         with db.session() as session:
