@@ -226,7 +226,7 @@ def test_skip_invalid_imports_the_good_rows_only(run_cli, tmp_path):
     code, out, _ = run_cli("import", path, "--skip-invalid")
     assert code == 0
     assert "1 created" in out and "Left out 1 row with errors:" in out
-    assert "errors in the birthdate: row 3" in out
+    assert "birthdate not a real date: row 3" in out
     listed = json.loads(run_cli("clients", "list", "--format", "json")[1])["clients"]
     assert [c["email_address"] for c in listed] == ["ann@example.com"]
 
