@@ -85,7 +85,7 @@ def reason(issue: Issue) -> str:
     if issue.field is None:
         return f"a cell {REASONS.get(kind, kind.replace('_', ' '))}"
     if issue.field == "email_address" and kind not in REASONS:
-        return "email address not a valid address"
+        return "email address not valid"
     return f"{field_label(issue.field)} {REASONS.get(kind, kind.replace('_', ' '))}"
 
 

@@ -89,8 +89,8 @@ def _format_message(value: str, label: str) -> str:
         return f"Write the {label} as YYYYMMDD, for example 19850314."
     found = readings(shown)
     if len(found) == 1:
-        return (
-            f'Write the {label} as YYYYMMDD: "{shown}" is {spoken(found[0])}, so {found[0]:%Y%m%d}.'
+        return f'Write the {label} as YYYYMMDD: "{shown}" becomes {found[0]:%Y%m%d}' + (
+            "." if spoken(found[0]) == shown else f" ({spoken(found[0])})."
         )
     if len(found) == 2:
         first, second = found

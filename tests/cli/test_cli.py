@@ -336,3 +336,37 @@ def test_an_annotated_copy_of_a_csv_keeps_formula_like_text_as_text(run_cli, tmp
     run_cli("validate", path, "--annotate", str(out))
     cell = load_workbook(out).active["B2"]
     assert cell.value == "=1+1" and cell.data_type == "s"
+
+
+def test_skip_invalid_on_the_example_names_the_rows_it_left_out_and_why(run_cli):
+    run_cli("demo")
+    code, out, _ = run_cli("import", str(EXAMPLES / "roster.csv"), "--skip-invalid")
+    assert code == 0, out
+    assert "Import succeeded: 2 created, 0 updated, 0 skipped." in out
+    assert "Left out 5 rows with errors:" in out
+    assert "  email address also in another row: rows 2 and 6" in out
+    assert "  birthdate not a real date: row 5" in out
+    assert "roster fix" in out and "--annotate" in out and "note" not in out.lower()
+    assert "skip-invalid" not in out
+
+
+def test_import_json_lists_the_rows_left_out_by_reason(run_cli):
+    run_cli("demo")
+    code, out, _ = run_cli(
+        "import", str(EXAMPLES / "roster.csv"), "--skip-invalid", "--format", "json"
+    )
+    assert code == 0
+    result = json.loads(out)
+    assert result["import"]["created"] == 2 and result["import"]["failed_rows"] == 5
+    assert {"reason": "email address also in another row", "rows": [2, 6], "count": 2} in (
+        result["left_out"]
+    )
+
+
+def test_the_readme_shows_what_validate_really_prints_for_the_example(run_cli):
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```\nA2  error") + len("```\n")
+    shown = readme[start : readme.index("```", start)]
+    run_cli("demo")
+    _, out, _ = run_cli("validate", str(EXAMPLES / "roster.csv"))
+    assert out == shown

@@ -154,10 +154,10 @@ KINDS = [
          "remove them.", "Lee"),
     # --- birthdate -----------------------------------------------------------------------
     Kind("a date written with dashes", "birthdate", "1992-11-23", "birthdate.format",
-         'Write the birthdate as YYYYMMDD: "1992-11-23" is 23 November 1992, so 19921123.',
+         'Write the birthdate as YYYYMMDD: "1992-11-23" becomes 19921123 (23 November 1992).',
          "19921123"),
     Kind("a date written in words", "birthdate", "14 Mar 1985", "birthdate.format",
-         'Write the birthdate as YYYYMMDD: "14 Mar 1985" is 14 March 1985, so 19850314.',
+         'Write the birthdate as YYYYMMDD: "14 Mar 1985" becomes 19850314 (14 March 1985).',
          "19850314"),
     Kind("day and month that could swap", "birthdate", "03/04/1985", "birthdate.format",
          '"03/04/1985" could be 4 March 1985 or 3 April 1985: write the birthdate as YYYYMMDD '
@@ -220,8 +220,8 @@ KINDS = [
          "20241707 is not a real date: its month would be 17. If 17 is the day, write "
          "20240717.", NONE),
     Kind("a date written another way", "attribute:Started", "31/01/2024", "attribute.format",
-         'Write the attribute "Started" as YYYYMMDD: "31/01/2024" is 31 January 2024, so '
-         "20240131.", "20240131"),
+         'Write the attribute "Started" as YYYYMMDD: "31/01/2024" becomes 20240131 '
+         "(31 January 2024).", "20240131"),
     Kind("text too long", "attribute:Notes", "x" * 1001, "attribute.too_long",
          'The attribute "Notes" is 1001 characters long: shorten it to 1000 at most.', NONE),
 ]  # fmt: skip
