@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -46,25 +47,29 @@ def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def readings(value: str) -> list[dt.date]:
-    """The real dates a value written another way may mean (none, one, or two)."""
+@functools.lru_cache(maxsize=4096)
+def readings(value: str) -> tuple[dt.date, ...]:
+    """The real dates a value written another way may mean (none, one, or two).
+
+    Cached: the fix and the message of one wrong cell both ask.
+    """
     text = value.strip()
     if match := re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text):  # YYYYMMDD in other digits
         year, month, day = (int(part) for part in match.groups())
-        return [d] if (d := _date_or_none(year, month, day)) else []
+        return (d,) if (d := _date_or_none(year, month, day)) else ()
     if match := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?", text):
         year, month, day = (int(part) for part in match.groups())
-        return [d] if (d := _date_or_none(year, month, day)) else []
+        return (d,) if (d := _date_or_none(year, month, day)) else ()
     if match := _DAY_MONTH_YEAR.fullmatch(text):
         first, second, year = (int(part) for part in match.groups())
         found = {_date_or_none(year, second, first), _date_or_none(year, first, second)}
-        return sorted(d for d in found if d is not None)
+        return tuple(sorted(d for d in found if d is not None))
     for fmt in _DATE_FORMATS:
         try:
-            return [dt.datetime.strptime(text, fmt).date()]
+            return (dt.datetime.strptime(text, fmt).date(),)
         except ValueError:
             continue
-    return []
+    return ()
 
 
 def parse_loose_date(value: str) -> dt.date | None:

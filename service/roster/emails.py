@@ -19,13 +19,15 @@ ADDRESS = re.compile(
     r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]"
 )
-_NAME_PART_CHARACTER = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~.-]")
-_DOMAIN_CHARACTER = re.compile(r"[a-z0-9.-]")
+_NAME_PART_NOT_ALLOWED = re.compile(r"[^A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]")
+_DOMAIN_NOT_ALLOWED = re.compile(r"[^A-Za-z0-9.-]")
 _MAILTO = re.compile(r"mailto:", re.IGNORECASE)
 _DISPLAY_NAME = re.compile(r"(?P<name>[^<>]*?)\s*<(?P<address>[^<>]*)>")
 _TRAILING = ",;.:!?"
 _QUOTES = (('"', '"'), ("'", "'"), ("“", "”"), ("‘", "’"), ("(", ")"), ("[", "]"))
 _SEVERAL = re.compile(r"[,;\s]+")
+_SPACE = re.compile(r"\s")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 
 def bare(value: str) -> str:
@@ -94,13 +96,13 @@ def _unwrapped(value: str, problems: list[Problem]) -> str:
 
 def _inner_problem(value: str) -> Problem:
     """The first mistake found in what should be a bare address."""
-    if any(ch in INVISIBLE for ch in value):
+    if _INVISIBLE.search(value):
         return _problem(
             "invisible_characters",
             "This email address contains invisible characters (such as zero-width or "
             "no-break spaces): retype it.",
         )
-    wide = unicodedata.normalize("NFKC", value)
+    wide = value if value.isascii() else unicodedata.normalize("NFKC", value)
     if wide != value and wide.isascii():
         return _problem(
             "full_width",
@@ -135,7 +137,7 @@ def _inner_problem(value: str) -> Problem:
             "nothing_after_at",
             "Nothing comes after the @: add the domain, as in name@example.com.",
         )
-    if any(ch.isspace() for ch in value):
+    if _SPACE.search(value):
         return _problem(
             "space",
             "The address contains a space, and addresses have none: remove it (or ask the "
@@ -163,9 +165,8 @@ def _character_problem(where: str, ch: str) -> Problem:
 
 
 def _name_part_problem(name: str) -> Problem | None:
-    for ch in name:
-        if not _NAME_PART_CHARACTER.fullmatch(ch.lower()):
-            return _character_problem("name part (before the @)", ch)
+    if found := _NAME_PART_NOT_ALLOWED.search(name):
+        return _character_problem("name part (before the @)", name[found.start()])
     if name.startswith(".") or name.endswith("."):
         where = "The address starts" if name.startswith(".") else "The part before the @ ends"
         return _problem(
@@ -187,9 +188,8 @@ def _domain_problem(domain: str) -> Problem | None:
             "comma_in_domain",
             "The domain has a comma where a dot belongs: write a dot (as in gmail.com).",
         )
-    for ch in domain:
-        if not _DOMAIN_CHARACTER.fullmatch(ch.lower()):
-            return _character_problem("domain (after the @)", ch)
+    if found := _DOMAIN_NOT_ALLOWED.search(domain):
+        return _character_problem("domain (after the @)", domain[found.start()])
     if domain.startswith("."):
         return _problem("domain_starts_with_dot", "The domain starts with a dot: remove it.")
     if "." not in domain:
