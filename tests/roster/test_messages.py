@@ -14,6 +14,7 @@ from typing import NamedTuple
 import pytest
 
 from service.roster.columns import REQUIRED
+from service.roster.organisation import AttributeDefinition, OrgSnapshot
 
 from .builders import check_value, client, issues_at, validate
 
@@ -277,10 +278,31 @@ def test_the_four_classic_email_mistakes_get_four_different_messages():
     assert len(messages) == 4
 
 
-def test_a_different_word_is_never_suggested_for_a_tag_or_a_choice():
-    _, [tag] = check_value("tag", "Evening Group")
-    _, [plan] = check_value("attribute:Plan", "Basement")
-    assert "Did you mean" not in tag.message + plan.message
+def test_evening_group_is_not_taken_for_morning_group_as_a_tag_a_choice_or_an_attribute():
+    org = OrgSnapshot(
+        tags=frozenset({"Morning Group"}),
+        attributes={
+            "Morning Group": AttributeDefinition("Morning Group", "text"),
+            "Group": AttributeDefinition("Group", "choice", ("Morning Group",)),
+        },
+    )
+    header = [*REQUIRED, "tag", "attribute:Group", "attribute:Evening Group"]
+    row = client(header, tag="Evening Group", **{"attribute:Group": "Evening Group"})
+    issues = validate(row, header=header, org=org).issues
+    assert [i.code for i in issues] == [
+        "header.unknown_attribute",
+        "tag.unknown",
+        "attribute.not_a_choice",
+    ]
+    assert not any("Did you mean" in i.message or "did you mean" in i.message for i in issues)
+    assert all(i.fix is None for i in issues)
+
+
+def test_a_tag_one_typo_away_is_suggested_in_words_but_not_fixed():
+    org = OrgSnapshot(tags=frozenset({"Morning Group"}))
+    header = [*REQUIRED, "tag"]
+    [issue] = validate(client(header, tag="Morning Gruop"), header=header, org=org).issues
+    assert 'Did you mean "Morning Group"?' in issue.message and issue.fix is None
 
 
 def test_a_password_is_never_repeated_in_its_message():
