@@ -139,7 +139,7 @@ def where_to_look(source: str, is_file: bool, via_cli: bool) -> str:
             f"annotated.xlsx for a copy with comments); `roster fix {source} -o fixed.csv` "
             "applies the suggested fixes."
         )
-    return "Each cell's message is listed with the issues; Fix applies the suggested fixes."
+    return "Each cell's message is listed with the issues."
 
 
 def blocked_message(
