@@ -7,7 +7,7 @@ import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import requests
@@ -16,8 +16,8 @@ from google.auth import transport
 from google.auth.transport.requests import Request as GoogleRequest
 from google.oauth2 import id_token
 
-from service.config import GOOGLE_CERTS_URL
-from service.errors import RosterError, Unauthorized
+from .config import GOOGLE_CERTS_URL
+from .errors import ConfigError, SignInUnavailable, Unauthorized
 
 GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
 APP_ENGINE_VARIABLES = ("GAE_ENV", "GAE_APPLICATION", "GAE_SERVICE")
@@ -25,13 +25,14 @@ APP_ENGINE_VARIABLES = ("GAE_ENV", "GAE_APPLICATION", "GAE_SERVICE")
 MISSING_TOKEN = "Sign in: this request carries no Google ID token (Authorization: Bearer …)."
 EXPIRED_TOKEN = "Your sign-in has expired: reload the sheet and try again."
 INVALID_TOKEN = "This is not a valid Google ID token: sign in again."
+WRONG_AUDIENCE = "This Google ID token was issued to another application, not to Roster."
 
 # google-auth reports every verification failure as a ValueError whose text embeds the token, so
 # the failure is recognised by a fragment of that text and replaced by a sentence of our own.
 _REASONS = (
     ("Token expired", EXPIRED_TOKEN),
     ("Token used too early", "Your sign-in is not valid yet: try again in a minute."),
-    ("wrong audience", "This Google ID token was issued to another application, not to Roster."),
+    ("wrong audience", WRONG_AUDIENCE),
     ("Certificate for key id", "This Google ID token is signed by a key Google does not publish."),
     ("Could not verify token signature", "This Google ID token's signature is not valid."),
 )
@@ -44,6 +45,8 @@ class Caller:
     """The person behind a request, as Google vouches for them."""
 
     email: str  # lowercased, verified
+    # the token's `aud` (None for development sign-in); who the caller is does not depend on it
+    audience: str | None = field(default=None, compare=False)
 
 
 class Authenticator(Protocol):
@@ -51,12 +54,13 @@ class Authenticator(Protocol):
 
     def verify(self, authorization_header: str | None) -> Caller: ...
 
+    def identify(self, authorization_header: str | None) -> Caller:
+        """Like `verify`, but any audience passes: the caller then decides whether it may."""
+        ...
 
-class SignInUnavailable(RosterError):
-    """Google's certificates could not be fetched; the caller did nothing wrong."""
-
-    status = 503
-    title = "Sign-in cannot be checked right now"
+    def accepts(self, audience: str | None) -> bool:
+        """Whether the audience is configured, valid for every linked sheet."""
+        ...
 
 
 class _CachedCertificates(transport.Request):
@@ -117,12 +121,26 @@ class IdTokenVerifier:
 
     def verify(self, authorization_header: str | None) -> Caller:
         """The caller of a `Bearer <ID token>` header, or Unauthorized saying why not."""
+        caller = self.identify(authorization_header)
+        if not self.accepts(caller.audience):
+            raise Unauthorized(WRONG_AUDIENCE)
+        return caller
+
+    def accepts(self, audience: str | None) -> bool:
+        return audience in self._audiences
+
+    def identify(self, authorization_header: str | None) -> Caller:
+        """Signature, issuer, expiry and verified email checked; the audience is reported.
+
+        Only the per-sheet check of a connected bound script (and `connect` itself) uses this:
+        everything else goes through `verify`.
+        """
         token = _bearer_token(authorization_header)
         try:
             claims = id_token.verify_token(
                 token,
                 self._request,
-                audience=self._audiences,
+                audience=None,
                 certs_url=self._certs_url,
                 clock_skew_in_seconds=self._clock_skew_seconds,
             )
@@ -148,8 +166,14 @@ class DevelopmentAuthenticator:
     def __init__(self, default_email: str) -> None:
         refuse_on_app_engine(os.environ)  # however it is wired, it cannot exist on App Engine
         if "@" not in default_email:
-            raise ValueError(f"Development sign-in needs an email address, not {default_email!r}.")
+            raise ConfigError(f"Development sign-in needs an email address, not {default_email!r}.")
         self._default = default_email.strip().lower()
+
+    def identify(self, authorization_header: str | None) -> Caller:
+        return self.verify(authorization_header)
+
+    def accepts(self, audience: str | None) -> bool:
+        return True
 
     def verify(self, authorization_header: str | None) -> Caller:
         """Return `Bearer dev:<email>`'s email, or the default caller for anything else."""
@@ -167,7 +191,7 @@ def refuse_on_app_engine(environ: Mapping[str, str]) -> None:
     """Stop development sign-in from ever serving the public internet."""
     found = [name for name in APP_ENGINE_VARIABLES if name in environ]
     if found:
-        raise RuntimeError(
+        raise ConfigError(
             f"Development sign-in is for local use only and will not run on App Engine "
             f"({', '.join(found)} set): configure ROSTER_ID_TOKEN_AUDIENCES instead."
         )
@@ -196,4 +220,7 @@ def _caller_from(claims: Mapping[str, Any]) -> Caller:
         )
     if claims.get("email_verified") is not True:
         raise Unauthorized("Google has not verified this account's email address.")
-    return Caller(email.lower())
+    audience = claims.get("aud")
+    if not isinstance(audience, str) or not audience:
+        raise Unauthorized("This Google ID token names no audience: sign in again.")
+    return Caller(email.lower(), audience)

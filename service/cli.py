@@ -10,20 +10,22 @@ from functools import wraps
 from typing import Any
 
 import click
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
-from . import directory
+from . import migrate, organisations
+from .api.schemas import ClientList, ImportSchema, ValidationResult
 from .config import Settings
-from .errors import RosterError
-from .imports import jobs
-from .imports.runs import ImportBlocked, run_to_dict
-from .models import Client, Organisation
+from .db import Database
+from .errors import ImportBlocked, RosterError
+from .imports import jobs, report
+from .imports.clients import list_clients
+from .imports.passwords import PasswordHashing
+from .imports.runs import ImportStatus
 from .roster.engine import Validation
 from .roster.issues import Issue
+from .roster.wording import plural
 from .sources import locate, workbook
+from .sources.google_sheets import GoogleSheets
 from .validation import validate_source
-from .wiring import Roster
 
 EXIT_OK, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -34,20 +36,16 @@ def _fail(message: str) -> None:
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
-    """A mistake a user can make prints one clear line and exits 2, never a traceback."""
+    """Roster's errors (a user's or operator's to fix) print one clear line and exit 2.
+
+    Anything else is a bug and keeps its traceback, so it is never mistaken for a user's mistake.
+    """
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except RosterError as error:
-            _fail(str(error))
-        except SQLAlchemyError as error:
-            _fail(
-                f"the database cannot be used ({type(error).__name__}): check "
-                "ROSTER_DATABASE_URL and that the database is running."
-            )
-        except (ValueError, RuntimeError, OSError) as error:  # settings and start-up checks
             _fail(str(error))
         except KeyboardInterrupt:
             _fail("interrupted; run the same command again to finish.")
@@ -56,23 +54,14 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextmanager
-def opened() -> Iterator[Roster]:
-    roster = Roster(Settings.from_env())
+def database(settings: Settings) -> Iterator[Database]:
+    """The configured database for one command, its schema brought up to date first."""
+    db = Database.from_settings(settings)
     try:
-        yield roster
+        migrate(db)
+        yield db
     finally:
-        roster.close()
-
-
-def _organisation(roster: Roster, slug: str | None, spreadsheet: str | None = None) -> Organisation:
-    """--org, or the only organisation; for a linked spreadsheet, the one it is linked to."""
-    with roster.db.session() as session:
-        linked = directory.linked_organisation(session, spreadsheet) if spreadsheet else None
-        if linked is None:
-            return directory.find_organisation(session, slug)
-        if slug and slug != linked.slug:
-            raise RosterError(f"This spreadsheet is linked to {linked.slug}, not {slug}.")
-        return linked
+        db.dispose()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,45 +88,38 @@ def validate(
     source: str, worksheet: str | None, org: str | None, fmt: str, annotate: str | None
 ) -> None:
     """Check SOURCE (a .csv/.xlsx file, or a Google spreadsheet id or URL)."""
-    is_file = locate.is_file(source)
+    where = locate.parse_source(source)
+    is_file = locate.is_file(where)
     if annotate and not is_file:
         _fail("--annotate works on files; a Google Sheet gets notes in its cells.")
-    spreadsheet = None if is_file else _spreadsheet(source)
-    with opened() as roster:
-        organisation = _organisation(roster, org, spreadsheet)
-        with roster.db.session() as session:
-            snapshot = directory.snapshot(session, organisation)
-        checked = validate_source(
-            roster.sheets, spreadsheet or source, _worksheet(source, worksheet), snapshot
+    settings = Settings.from_env()
+    with database(settings) as db:
+        organisation = organisations.resolve(
+            db, slug=org, spreadsheet_id=None if is_file else where
         )
-        grid, validation, extra = checked.grid, checked.validation, checked.to_dict()
+        snapshot = organisations.snapshot(db, organisation.id)
+        checked = validate_source(
+            GoogleSheets.from_settings(settings), where, _worksheet(source, worksheet), snapshot
+        )
         if annotate:
-            workbook.annotate(source, grid, validation.issues, annotate)
+            workbook.annotate(source, checked.grid, checked.issues, annotate)
     if fmt == "json":
-        click.echo(json.dumps({**extra, **validation.to_dict()}, ensure_ascii=False, indent=2))
+        _echo_json(ValidationResult().dump(checked))
     else:
-        _print_issues(validation)
-        if notes := extra.get("notes"):
+        _print_issues(checked.validation)
+        if notes := checked.notes:
             click.echo(
-                f"Sheet notes: {notes['written']} written, {notes['cleared']} cleared, "
-                f"{notes['kept_personal']} cells kept a person's note."
+                f"Sheet notes: {notes['written']:,} written, {notes['cleared']:,} cleared, "
+                f"{plural(notes['kept_personal'], 'cell')} kept a person's note."
             )
         if annotate:
             click.echo(f"Annotated copy written to {annotate}.")
-    sys.exit(EXIT_ERRORS if validation.summary["errors"] else EXIT_OK)
+    sys.exit(EXIT_ERRORS if checked.summary["errors"] else EXIT_OK)
 
 
 def _worksheet(source: str, worksheet: str | None) -> str | int | None:
     """--worksheet if given, else the tab a pasted Google Sheets link points at."""
     return locate.worksheet_ref(worksheet) if worksheet else locate.worksheet_id(source)
-
-
-def _spreadsheet(source: str) -> str:
-    spreadsheet = locate.spreadsheet_id(source)
-    if spreadsheet is None:
-        _fail(f'"{source}" is neither a .csv/.xlsx file nor a Google spreadsheet id or URL.')
-    assert spreadsheet is not None
-    return spreadsheet
 
 
 def _print_issues(validation: Validation) -> None:
@@ -148,7 +130,10 @@ def _print_issues(validation: Validation) -> None:
             fix = f'  [fix: "{issue.fix}"]' if issue.fix is not None else ""
             click.echo(f"{(issue.cell or 'sheet'):<{width}}  {_label(issue)}  {issue.message}{fix}")
     s = validation.summary
-    click.echo(f"{s['rows']} rows, {s['errors']} errors, {s['warnings']} warnings.")
+    click.echo(
+        f"{plural(s['rows'], 'row')}, {plural(s['errors'], 'error')}, "
+        f"{plural(s['warnings'], 'warning')}."
+    )
 
 
 def _label(issue: Issue) -> str:
@@ -163,6 +148,7 @@ def _label(issue: Issue) -> str:
 @click.option("--update-existing", is_flag=True, help="Update existing clients' profiles.")
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
 @click.option("--as", "started_by", default="cli", metavar="EMAIL", help="Who is importing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @friendly
 def import_(
     source: str,
@@ -172,18 +158,24 @@ def import_(
     update_existing: bool,
     dry_run: bool,
     started_by: str,
+    fmt: str,
 ) -> None:
     """Import SOURCE's valid rows as clients (no invitation is sent)."""
     sheet = _worksheet(source, worksheet)
+    source = locate.parse_source(source)
     is_file = locate.is_file(source)
-    if not is_file:
-        source = _spreadsheet(source)
-    with opened() as roster:
-        organisation = _organisation(roster, org, None if is_file else source)
+    settings = Settings.from_env()
+    sheets = GoogleSheets.from_settings(settings)
+    with database(settings) as db, PasswordHashing.from_settings(settings) as hashing:
+        organisation = organisations.resolve(
+            db, slug=org, spreadsheet_id=None if is_file else source
+        )
         mode = "skip_invalid" if skip_invalid else "all_or_nothing"
         try:
             started = jobs.start_import(
-                roster,
+                db,
+                sheets,
+                settings,
                 organisation.id,
                 source,
                 sheet,
@@ -193,45 +185,78 @@ def import_(
                 dry_run=dry_run,
             )
         except ImportBlocked as blocked:
-            _print_issues(blocked.validation)
-            click.echo(str(blocked), err=True)
+            why = report.blocked_message(
+                blocked.validation,
+                source,
+                is_file,
+                skip_invalid,
+                via_cli=True,
+                update_existing=update_existing,
+            )
+            if fmt == "json":
+                _echo_json({**ValidationResult().dump(blocked.validation), "message": why})
+            else:
+                _print_issues(blocked.validation)
+            click.echo(why, err=True)
             sys.exit(EXIT_ERRORS)
         plan = started.plan
-        click.echo(
-            f"Plan: {plan['create']} to create, {plan['update']} to update, "
-            f"{plan['skip']} already clients, {plan['blocked']} with errors."
-        )
+        groups = report.left_out(started.prepared.validation, update_existing)
         if started.run is None:
+            said = [report.plan_line(plan)]
             if started.blocked:
-                click.echo(
-                    "Dry run: errors would block this import (add --skip-invalid to "
-                    "import the rows without errors)."
+                said.append(
+                    report.blocked_message(
+                        started.prepared.validation,
+                        source,
+                        is_file,
+                        skip_invalid,
+                        via_cli=True,
+                        dry_run=True,
+                        update_existing=update_existing,
+                    )
                 )
-            click.echo(
+            said.append(
                 "Dry run: nothing was imported"
                 + ("." if is_file else "; the sheet's notes were updated.")
             )
+            if fmt == "json":
+                _echo_json({"plan": plan, "left_out": report.report_dict(groups)})
+            else:
+                click.echo("\n".join(said))
             sys.exit(EXIT_ERRORS if started.blocked else EXIT_OK)
+        if fmt == "text":
+            click.echo(report.plan_line(plan))
         with click.progressbar(
             length=max(started.run.total, 1), label="Importing", file=sys.stderr
         ) as bar:
             done = started.run.processed
             bar.update(done)
 
-            def progress(run: Any) -> None:
+            def progress(run: ImportStatus) -> None:
                 nonlocal done
                 bar.update(run.processed - done)
                 done = run.processed
 
-            run = jobs.work(roster, started.run.id, progress, started.validation)
-    result = run_to_dict(run)
-    click.echo(
-        f"Import {result['status']}: {result['created']} created, "
-        f"{result['updated']} updated, {result['skipped']} skipped, "
-        f"{result['failed_rows']} rows with errors not imported."
+            run = jobs.work(
+                db, sheets, hashing, settings, started.run.id, progress, started.prepared
+            )
+    result = ImportSchema().dump(run)
+    lines = report.result_lines(
+        result, groups, source=source, is_file=is_file, update_existing=update_existing
     )
-    if result["message"]:
-        click.echo(result["message"])
+    if run.message:
+        lines.append(run.message)
+    if fmt == "json":
+        _echo_json(
+            {
+                "plan": plan,
+                "import": result,
+                "left_out": report.report_dict(groups),
+                "report": lines,
+            }
+        )
+    else:
+        click.echo("\n".join(lines))
     sys.exit(EXIT_OK if run.status == "succeeded" else EXIT_ERRORS)
 
 
@@ -256,8 +281,9 @@ def demo() -> None:
     """Give the default organisation the demo's tags, attributes and admin (idempotent)."""
     from .demo import seed_demo
 
-    with opened() as roster, roster.db.session() as session:
-        seed_demo(session, roster.settings.dev_user)
+    settings = Settings.from_env()
+    with database(settings) as db:
+        seed_demo(db, settings.dev_user)
     click.echo("Demo organisation ready: try `roster validate examples/roster.csv`.")
 
 
@@ -271,8 +297,8 @@ def orgs() -> None:
 @click.option("--name")
 @friendly
 def orgs_create(slug: str, name: str | None) -> None:
-    with opened() as roster, roster.db.session() as session:
-        directory.create_organisation(session, slug, name)
+    with database(Settings.from_env()) as db:
+        organisations.create_organisation(db, slug, name)
     click.echo(f"Organisation {slug} created.")
 
 
@@ -284,12 +310,12 @@ def members() -> None:
 @members.command(name="add")
 @click.argument("email")
 @option_org
-@click.option("--role", type=click.Choice(directory.ROLES), default="pro", show_default=True)
+@click.option("--role", type=click.Choice(organisations.ROLES), default="pro", show_default=True)
 @friendly
 def members_add(email: str, org: str | None, role: str) -> None:
-    with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
-        directory.add_member(session, organisation, email, role)
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        organisations.add_member(db, organisation, email, role)
     click.echo(f"{email.lower()} added to {organisation.slug} as {role}.")
 
 
@@ -303,10 +329,10 @@ def tags() -> None:
 @option_org
 @friendly
 def tags_add(names: tuple[str, ...], org: str | None) -> None:
-    with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
-        added = directory.add_tags(session, organisation, list(names))
-    click.echo(f"{len(added)} tag(s) added to {organisation.slug}.")
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        added = organisations.add_tags(db, organisation, list(names))
+    click.echo(f"{plural(len(added), 'tag')} added to {organisation.slug}.")
 
 
 @main.group()
@@ -326,10 +352,10 @@ def attributes() -> None:
 @option_org
 @friendly
 def attributes_add(name: str, type_: str, choices: str | None, org: str | None) -> None:
-    with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
-        directory.add_attribute(
-            session, organisation, name, type_, choices.split(",") if choices else None
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        organisations.add_attribute(
+            db, organisation, name, type_, choices.split(",") if choices else None
         )
     click.echo(f"Attribute {name} ({type_}) added to {organisation.slug}.")
 
@@ -344,10 +370,12 @@ def sheets() -> None:
 @option_org
 @friendly
 def sheets_link(spreadsheet: str, org: str | None) -> None:
-    spreadsheet_id = _spreadsheet(spreadsheet)
-    with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
-        directory.link_sheet(session, organisation, spreadsheet_id)
+    spreadsheet_id = locate.spreadsheet_id(spreadsheet)
+    if spreadsheet_id is None:
+        raise RosterError(f'"{spreadsheet}" is not a Google spreadsheet id or URL.')
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        organisations.link_sheet(db, organisation, spreadsheet_id)
     click.echo(f"Spreadsheet {spreadsheet_id} linked to {organisation.slug}.")
 
 
@@ -361,36 +389,23 @@ def clients() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @friendly
 def clients_list(org: str | None, fmt: str) -> None:
-    with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
-        found = session.scalars(
-            select(Client).where(Client.organisation_id == organisation.id).order_by(Client.email)
-        ).all()
-        listed = [client_to_dict(c) for c in found]
+    """List the organisation's clients (never a password or hash)."""
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        listed = list_clients(db, organisation.id)
     if fmt == "json":
-        click.echo(json.dumps({"clients": listed}, ensure_ascii=False, indent=2))
+        _echo_json(ClientList().dump({"clients": listed}))
         return
     for c in listed:
         click.echo(
-            f"{c['email_address']}  {c['first_name']} {c['last_name']}  {c['birthdate']}"
-            f"  {c['gender']}  {','.join(c['tags'])}"
+            f"{c.email_address}  {c.first_name} {c.last_name}  {c.birthdate:%Y%m%d}"
+            f"  {c.gender}  {','.join(c.tags)}"
         )
-    click.echo(f"{len(listed)} clients.")
+    click.echo(f"{plural(len(listed), 'client')}.")
 
 
-def client_to_dict(client: Client) -> dict[str, Any]:
-    """A client as SPEC §8 lists it: never a password or hash."""
-    return {
-        "email_address": client.email,
-        "first_name": client.first_name,
-        "last_name": client.last_name,
-        "birthdate": client.birthdate.strftime("%Y%m%d"),
-        "gender": client.gender,
-        "external_id": client.external_id,
-        "tags": sorted(t.name for t in client.tags),
-        "attributes": client.attributes or {},
-        "must_change_password": client.must_change_password,
-    }
+def _echo_json(document: dict[str, Any]) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 @main.group()
@@ -402,6 +417,10 @@ def db() -> None:
 @friendly
 def db_upgrade() -> None:
     """Apply schema migrations."""
-    with opened():
+    with database(Settings.from_env()):
         pass
     click.echo("Database is up to date.")
+
+
+# the set-up and history commands register themselves on the groups above
+from . import cli_admin  # noqa: E402, F401

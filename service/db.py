@@ -7,14 +7,30 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .errors import DatabaseUnavailable
+
+if TYPE_CHECKING:
+    from .config import Settings
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def database_url(settings: Settings) -> str:
+    """The configured URL, with the password from Secret Manager when one is named."""
+    if not settings.database_password_secret:
+        return settings.database_url
+    from .secrets import read_secret, with_password
+
+    password = read_secret(settings.database_password_secret, settings.secret_manager_url)
+    return with_password(settings.database_url, password)
 
 
 def make_engine(url: str) -> Engine:
@@ -49,11 +65,23 @@ def upgrade(engine: Engine) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # users need no migration chatter
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with _migration_lock(engine), engine.begin() as connection:
+    with reachable(), _migration_lock(engine), engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def reachable() -> Iterator[None]:
+    """Turn "the database cannot be reached" into a DatabaseUnavailable a person can act on."""
+    try:
+        yield
+    except OperationalError as error:
+        raise DatabaseUnavailable(
+            f"The database cannot be used ({type(error.orig).__name__}): check "
+            "ROSTER_DATABASE_URL and that the database is running."
+        ) from error
 
 
 @contextmanager
@@ -78,11 +106,21 @@ class Database:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Database:
+        """The configured database; its schema is left as it is (see `service.migrate`)."""
+        return cls(database_url(settings))
+
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session whose work is committed on success and rolled back on error."""
-        with self.sessions() as session, session.begin():
+        """A session whose work is committed on success and rolled back on error.
+
+        A database that cannot be reached is a DatabaseUnavailable, which the CLI and the API
+        show in plain words; any other database error is a bug, and stays one.
+        """
+        with reachable(), self.sessions() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
+        """Close every pooled connection."""
         self.engine.dispose()

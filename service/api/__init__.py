@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from .. import extensions
 from ..errors import RosterError, problem
+from .schemas import Problem
 
 log = logging.getLogger("roster.api")
 PROBLEM_JSON = "application/problem+json"
@@ -19,20 +21,26 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.before_request
 def limit_body() -> None:
     """API bodies are small JSON; only the console's upload may be large."""
-    request.max_content_length = current_app.extensions["roster"].settings.max_body_bytes
+    request.max_content_length = extensions.settings().max_body_bytes
 
 
 def problem_response(status: int, title: str, detail: str, **extra: object) -> Response:
-    response = jsonify(problem(status, title, detail, **extra))
+    """An application/problem+json response, dumped through the Problem schema."""
+    response = jsonify(Problem().dump(problem(status, title, detail, **extra)))
     response.status_code = status
     response.mimetype = PROBLEM_JSON
     return response
 
 
 def init_app(app: Flask) -> None:
+    """Register the API's routes, /healthz, and one problem+json answer for every error."""
     from . import (  # noqa: F401  (importing them registers their routes on bp)
         bodies,
+        connect,
+        history,
         openapi,
+        organisations,
+        sheet_jobs,  # noqa: F401  (validation jobs and the active import, polled by the sidebar)
         tasks,  # noqa: F401  (the chunk handler Cloud Tasks calls)
         views,
     )
@@ -43,8 +51,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RosterError)
     def roster_error(error: RosterError) -> Response:
-        extra: dict[str, object] = getattr(error, "problem_extra", dict)()
-        return problem_response(error.status, error.title, str(error), **extra)
+        return problem_response(error.status, error.title, str(error), **error.problem_fields())
 
     @app.errorhandler(ValidationError)
     def bad_body(error: ValidationError) -> Response:

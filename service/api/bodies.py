@@ -23,6 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import LimitedStream, get_input_stream
 
+from .. import extensions
 from ..errors import BadBody
 
 MAX_DEPTH = 32  # Roster's bodies are 2 or 3 levels deep
@@ -50,7 +51,7 @@ def authorised(*, upload: bool = False) -> None:
     """
     request.environ[_AUTHORISED] = True
     if upload:
-        request.max_content_length = current_app.extensions["roster"].settings.max_upload_bytes
+        request.max_content_length = extensions.settings().max_upload_bytes
 
 
 def json_body(schema: Any) -> dict[str, Any]:

@@ -19,14 +19,14 @@ from flask import Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import Headers
 
+from .. import extensions
 from ..auth import IdTokenVerifier
 from ..config import Settings, on_app_engine
-from ..errors import Forbidden, NotFound, RosterError, Unauthorized
+from ..errors import ConfigError, Forbidden, NotFound, RosterError, Unauthorized
 from ..imports import cloud_tasks, jobs
-from ..imports.runs import get_run, run_to_dict
-from ..models import ImportRun
-from ..wiring import Roster
+from ..imports.runs import ImportStatus, get_run
 from . import bodies, bp, problem_response
+from .schemas import ImportResult
 
 log = logging.getLogger("roster.tasks")
 
@@ -61,7 +61,7 @@ class EmulatorQueue:
 
     def __init__(self, queue: str) -> None:
         if on_app_engine():
-            raise RuntimeError(
+            raise ConfigError(
                 "CLOUD_TASKS_EMULATOR_HOST is for local use only: it makes the "
                 "import handler trust unsigned requests, so it will not run on "
                 "App Engine. Unset it there."
@@ -81,12 +81,12 @@ def make_queue_gate(settings: Settings) -> QueueGate | None:
     if settings.tasks == "inline":
         return None
     if settings.tasks != "cloud-tasks":
-        raise RuntimeError(f"ROSTER_TASKS must be inline or cloud-tasks, not {settings.tasks!r}.")
+        raise ConfigError(f"ROSTER_TASKS must be inline or cloud-tasks, not {settings.tasks!r}.")
     queue, target = cloud_tasks.queue_and_target(settings)
     if settings.tasks_emulator_host:
         return EmulatorQueue(queue)
     if not settings.tasks_service_account:
-        raise RuntimeError(
+        raise ConfigError(
             "With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_SERVICE_ACCOUNT to the "
             "service account whose OIDC token the queue attaches to each task."
         )
@@ -96,8 +96,7 @@ def make_queue_gate(settings: Settings) -> QueueGate | None:
 @bp.record_once
 def _wire(state: BlueprintSetupState) -> None:
     """Build the gate when the app is made, so a misconfigured queue stops the app at start."""
-    roster: Roster = state.app.extensions["roster"]
-    state.app.extensions["roster.queue_gate"] = make_queue_gate(roster.settings)
+    state.app.extensions["roster.queue_gate"] = make_queue_gate(extensions.settings(state.app))
 
 
 @bp.post("/imports/<import_id>/work")
@@ -113,15 +112,19 @@ def work_import(import_id: str) -> Any:
         raise RosterError(
             'The task\'s body must be {"import_id": …} naming the import of its address.'
         )
-    roster: Roster = current_app.extensions["roster"]
+    db, settings = extensions.db(), extensions.settings()
     task = request.headers.get("X-CloudTasks-TaskName", "?")
     try:
-        get_run(roster.db, import_id)
+        get_run(db, import_id)
     except NotFound:
         log.warning("task %s: import %s does not exist; dropping the task", task, import_id)
-        return {"import": None, "detail": f"There is no import {import_id}."}, 200
+        return ImportResult().dump(
+            {"import_": None, "detail": f"There is no import {import_id}."}
+        ), 200
     budget = float(current_app.config.get("ROSTER_TASKS_BUDGET_SECONDS", BUDGET_SECONDS))
-    run = jobs.work(roster, import_id, budget_seconds=budget)
+    run = jobs.work(
+        db, extensions.sheets(), extensions.hashing(), settings, import_id, budget_seconds=budget
+    )
     log.info(
         "task %s: import %s %s, %d of %d rows",
         task,
@@ -133,11 +136,11 @@ def work_import(import_id: str) -> Any:
     if run.status == "running" and run.lease is not None:
         return _busy(run)
     if run.status == "running":
-        cloud_tasks.enqueue(roster.settings, run.id, step=run.processed)
-    return {"import": run_to_dict(run)}, 200
+        cloud_tasks.enqueue(settings, run.id, step=run.processed)
+    return ImportResult().dump({"import_": run}), 200
 
 
-def _busy(run: ImportRun) -> Response:
+def _busy(run: ImportStatus) -> Response:
     """Another worker holds the run: a duplicate delivery, or a worker that died too recently to
     be taken over (ROSTER_IMPORT_STALE_SECONDS). The queue retries this task; by then the run is
     finished, handed on, or free to take over."""

@@ -6,82 +6,89 @@ import logging
 import threading
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import url_for
+from marshmallow import Schema
 
-from .. import directory
-from ..auth import Authenticator, Caller
+from .. import extensions, organisations
+from ..auth import Caller
+from ..config import Settings
+from ..db import Database
 from ..errors import NotFound
 from ..fixes import apply_fixes
 from ..imports import jobs
-from ..imports.runs import get_run, run_to_dict
-from ..models import Organisation
-from ..roster.engine import Validation
-from ..roster.organisation import OrgSnapshot
+from ..imports.passwords import PasswordHashing
+from ..imports.runs import get_run
+from ..roster.organisation import OrgRef, OrgSnapshot
 from ..sources import locate
-from ..validation import validate_sheet
-from ..wiring import Roster
+from ..sources.google_sheets import GoogleSheets
+from ..validation import validate_source
 from . import bodies, bp
-from .schemas import FixBody, ImportBody, ValidateBody
+from .callers import run_caller, sheet_caller
+from .schemas import (
+    FixBody,
+    FixResult,
+    ImportBody,
+    ImportResult,
+    PlanResult,
+    ValidateBody,
+    ValidationResult,
+)
 
 log = logging.getLogger("roster.api")
 
 
-def roster() -> Roster:
-    return current_app.extensions["roster"]
-
-
-def caller() -> Caller:
-    authenticator: Authenticator = current_app.extensions["roster.auth"]
-    return authenticator.verify(request.headers.get("Authorization"))
-
-
-def body(schema: Any) -> dict[str, Any]:
+def body(schema: Schema) -> dict[str, Any]:
     """The JSON body loaded by its schema, once the caller is authorised (api/bodies.py)."""
     return bodies.json_body(schema)
 
 
 def worksheet_of(data: dict[str, Any]) -> str | int | None:
+    """The worksheet a body names: its gid, else its title, else None (the first)."""
     return data.get("worksheet_id", data.get("worksheet"))
 
 
-def sheet_organisation(spreadsheet_id: str, who: Caller) -> Organisation:
-    """The sheet's organisation, the caller one of its members: then a body may be read."""
+def sheet_organisation(spreadsheet_id: str, who: Caller) -> OrgRef:
+    """The organisation that owns the sheet, if the caller is one of its members: then the
+    request's body may be read (bodies.authorised)."""
     if locate.spreadsheet_id(spreadsheet_id) != spreadsheet_id:
         raise NotFound("This is not a Google spreadsheet id.")
-    with roster().db.session() as session:
-        organisation = directory.organisation_of_sheet(session, spreadsheet_id, who.email)
+    found = organisations.resolve(extensions.db(), spreadsheet_id=spreadsheet_id, member=who.email)
     bodies.authorised()
-    return organisation
+    return found
 
 
-def organisation_snapshot(organisation: Organisation) -> OrgSnapshot:
+def snapshot_of(organisation: OrgRef) -> OrgSnapshot:
     """What the rules need to know about the organisation that owns the sheet."""
-    with roster().db.session() as session:
-        return directory.snapshot(session, organisation)
+    return organisations.snapshot(extensions.db(), organisation.id)
 
 
 @bp.post("/sheets/<spreadsheet_id>/validate")
-def validate(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
-    organisation = sheet_organisation(spreadsheet_id, caller())
+def validate(spreadsheet_id: str) -> tuple[Any, int]:
+    """Read the sheet, validate it, write its notes; answer the summary and the issues."""
+    organisation = sheet_organisation(spreadsheet_id, sheet_caller(spreadsheet_id))
     data = body(ValidateBody())
-    snapshot = organisation_snapshot(organisation)
-    checked = validate_sheet(roster().sheets, spreadsheet_id, worksheet_of(data), snapshot)
+    snapshot = snapshot_of(organisation)
+    checked = validate_source(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot)
     log.info(
         "validated sheet=%s rows=%d errors=%d",
         spreadsheet_id,
-        checked.validation.rows,
-        checked.validation.summary["errors"],
+        checked.summary["rows"],
+        checked.summary["errors"],
     )
-    return checked.to_dict(), 200
+    return ValidationResult().dump(checked), 200
 
 
 @bp.post("/sheets/<spreadsheet_id>/imports")
 def start_import(spreadsheet_id: str) -> Any:
-    who = caller()
+    """Start an import (202 and where to poll it), or answer a dry run's plan (200)."""
+    who = sheet_caller(spreadsheet_id)
     organisation = sheet_organisation(spreadsheet_id, who)
     data = body(ImportBody())
+    settings, db, sheets = extensions.settings(), extensions.db(), extensions.sheets()
     started = jobs.start_import(
-        roster(),
+        db,
+        sheets,
+        settings,
         organisation.id,
         spreadsheet_id,
         worksheet_of(data),
@@ -91,23 +98,30 @@ def start_import(spreadsheet_id: str) -> Any:
         dry_run=data["dry_run"],
     )
     if started.run is None:
-        return {"plan": started.plan}, 200
-    dispatch(roster(), started.run.id, started.validation)
+        return PlanResult().dump({"plan": started.plan}), 200
+    dispatch(settings, db, sheets, extensions.hashing(), started.run.id, started.prepared)
     location = url_for("api.import_status", import_id=started.run.id)
-    return {"import": run_to_dict(started.run)}, 202, {"Location": location}
+    return ImportResult().dump({"import_": started.run}), 202, {"Location": location}
 
 
-def dispatch(app_roster: Roster, run_id: str, validation: Validation | None = None) -> None:
-    """Hand the run to a worker: a thread here (reusing the validation), or Cloud Tasks."""
-    if app_roster.settings.tasks == "cloud-tasks":
+def dispatch(
+    settings: Settings,
+    db: Database,
+    sheets: GoogleSheets,
+    hashing: PasswordHashing,
+    run_id: str,
+    prepared: jobs.Prepared | None = None,
+) -> None:
+    """Hand the run to a worker: a thread here (carrying the plan), or Cloud Tasks."""
+    if settings.tasks == "cloud-tasks":
         from ..imports.cloud_tasks import enqueue
 
-        enqueue(app_roster.settings, run_id)
+        enqueue(settings, run_id)
         return
 
     def work() -> None:
         try:
-            jobs.work(app_roster, run_id, validation=validation)
+            jobs.work(db, sheets, hashing, settings, run_id, prepared=prepared)
         except Exception:
             log.exception("import %s failed", run_id)
 
@@ -115,22 +129,24 @@ def dispatch(app_roster: Roster, run_id: str, validation: Validation | None = No
 
 
 @bp.get("/imports/<import_id>")
-def import_status(import_id: str) -> tuple[dict[str, Any], int]:
-    who = caller()
-    run = get_run(roster().db, import_id)
-    with roster().db.session() as session:
-        directory.require_member(
-            session,
-            run.organisation_id,
-            who.email,
-            "You are not a member of the organisation this import belongs to.",
-        )
-    return {"import": run_to_dict(run)}, 200
+def import_status(import_id: str) -> tuple[Any, int]:
+    """An import's progress and result, for members of its organisation."""
+    who = run_caller(import_id)
+    run = get_run(extensions.db(), import_id)
+    organisations.require_member(
+        extensions.db(),
+        run.organisation_id,
+        who.email,
+        "You are not a member of the organisation this import belongs to.",
+    )
+    return ImportResult().dump({"import_": run}), 200
 
 
 @bp.post("/sheets/<spreadsheet_id>/fix")
-def fix(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
-    organisation = sheet_organisation(spreadsheet_id, caller())
+def fix(spreadsheet_id: str) -> tuple[Any, int]:
+    """Write every unambiguous fix in one request; answer what changed and what is left."""
+    organisation = sheet_organisation(spreadsheet_id, sheet_caller(spreadsheet_id))
     data = body(FixBody())
-    snapshot = organisation_snapshot(organisation)
-    return apply_fixes(roster().sheets, spreadsheet_id, worksheet_of(data), snapshot), 200
+    snapshot = snapshot_of(organisation)
+    fixed = apply_fixes(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot)
+    return FixResult().dump(fixed), 200

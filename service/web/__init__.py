@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, render_template, request
+from flask import Blueprint, Flask, render_template, request
 
-from .. import directory
+from .. import extensions, organisations
 from ..errors import RosterError
 from ..roster.engine import validate_grid
 from ..sources import workbook
@@ -26,16 +26,14 @@ def check() -> tuple[str, int]:
     Authenticated like the API: in `dev` mode anyone local; with Google ID tokens the page
     needs a token (a browser form has none, so in production the console waits for IAP).
     """
-    caller = current_app.extensions["roster.auth"].verify(request.headers.get("Authorization"))
-    roster = current_app.extensions["roster"]
+    caller = extensions.authenticator().verify(request.headers.get("Authorization"))
     try:
         # membership first: only a member's file is ever parsed (the form's envelope is
         # streamed to a temporary file by Werkzeug, within ROSTER_MAX_UPLOAD_BYTES)
-        with roster.db.session() as session:
-            organisation = directory.organisation_of_member(
-                session, caller.email, request.form.get("org") or None
-            )
-            snapshot = directory.snapshot(session, organisation)
+        organisation = organisations.resolve(
+            extensions.db(), slug=request.form.get("org") or None, member=caller.email
+        )
+        snapshot = organisations.snapshot(extensions.db(), organisation.id)
     except RosterError as error:
         return render_template("index.html", error=str(error)), error.status
     upload = request.files.get("roster")

@@ -11,7 +11,7 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from service import directory
+from service import extensions, organisations
 from service.api import bodies
 from tests.auth_tokens import TEST_EMAIL
 
@@ -127,8 +127,7 @@ def request_json() -> object:
 
 
 def test_the_console_upload_checks_membership_before_reading_the_file(app, client, auth):
-    with app.extensions["roster"].db.session() as session:
-        directory.create_organisation(session, "other-clinic")
+    organisations.create_organisation(extensions.db(app), "other-clinic")
     bomb = BytesIO(b"PK\x03\x04 not really a workbook")
 
     response = client.post(
