@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 
 import pytest
 
-from service.errors import Forbidden, NotFound, SheetsUnavailable, SourceError
+from service.errors import Forbidden, NotFound, SheetsUnavailable, SourceError, WriteIncomplete
 from service.roster.grid import CellKind
-from service.sources import locate
+from service.sources import google_sheets, locate
 from service.sources.google_sheets import (
     GoogleSheets,
 )
@@ -396,16 +395,18 @@ def test_a_batch_that_fails_part_way_is_retried_alone_and_the_notes_complete(
     assert [r.status for r in emulator.requests] == [200, 503, 503, 503, 200, 200]
 
 
-def test_the_batches_of_one_write_share_one_retry_budget(emulator, sleeps):
+def test_the_batches_of_one_write_share_one_retry_budget(emulator, sleeps, monkeypatch):
+    monkeypatch.setattr(google_sheets.random, "uniform", lambda low, high: high)  # longest waits
     sheets = GoogleSheets(emulator_host=emulator.host, max_attempts=10, sleep=sleeps.append)
     sid = roster(emulator)
-    for after in (0, 1, 1):  # every batch fails nine times before it goes in
-        emulator.fail_next(9, status=503, after=after)
+    for after in (0, 1, 1):  # each batch fails five times (1 + 2 + 4 + 8 + 16 s of waits)
+        emulator.fail_next(5, status=503, after=after)
 
-    with contextlib.suppress(SheetsUnavailable):  # almost surely: 27 waits average ~140 s
+    with pytest.raises(WriteIncomplete) as error:
         sheets.write_notes(sid, 0, three_batches_of_notes())
 
-    assert sum(sleeps) <= 45  # what one request may wait, not one budget per batch
+    assert sum(sleeps) == 45  # what one request may wait, not 45 s for each batch
+    assert error.value.written == 19  # the first batch; the second ran out of budget
 
 
 def test_a_failure_that_remains_says_how_many_notes_were_written_and_what_completes_them(
