@@ -32,7 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     roster = app.extensions["roster"] = Roster(settings)
     try:
         init_api(app)
-        init_web(app)
+        init_web(app, settings)
     except Exception:
         roster.close()  # a half-wired app must not leave its database connections open
         raise

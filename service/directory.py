@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -205,3 +206,54 @@ def _insert_unique(session: Session, row: object, message: str) -> None:
             session.add(row)
     except IntegrityError as error:
         raise Conflict(message) from error
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One organisation a person works in, and their role there."""
+
+    organisation_id: int
+    slug: str
+    name: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def memberships(session: Session, email: str) -> list[Membership]:
+    """Every organisation the email is a member of, by slug."""
+    rows = session.execute(
+        select(Organisation.id, Organisation.slug, Organisation.name, Member.role)
+        .join(Member, Member.organisation_id == Organisation.id)
+        .where(Member.email == email.lower())
+        .order_by(Organisation.slug)
+    )
+    return [Membership(*row) for row in rows]
+
+
+def search_clients(session: Session, organisation_id: int, q: str, limit: int = 50) -> list[dict]:
+    """Clients whose name, email or external id contains `q`; never a password or hash."""
+    query = select(Client).where(Client.organisation_id == organisation_id)
+    if q.strip():
+        like = f"%{q.strip().lower()}%"
+        query = query.where(
+            func.lower(Client.email).like(like)
+            | func.lower(Client.first_name + " " + Client.last_name).like(like)
+            | func.lower(func.coalesce(Client.external_id, "")).like(like)
+        )
+    found = session.scalars(query.order_by(Client.last_name, Client.email).limit(limit))
+    return [
+        {
+            "email_address": c.email,
+            "first_name": c.first_name,
+            "last_name": c.last_name,
+            "birthdate": c.birthdate.strftime("%Y%m%d"),
+            "gender": c.gender,
+            "external_id": c.external_id,
+            "tags": sorted(t.name for t in c.tags),
+            "must_change_password": c.must_change_password,
+        }
+        for c in found
+    ]

@@ -18,8 +18,12 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @bp.before_request
 def limit_body() -> None:
-    """API bodies are small JSON; only the console's upload may be large."""
-    request.max_content_length = current_app.extensions["roster"].settings.max_body_bytes
+    """API bodies are small JSON; only a roster file may be large."""
+    from .files import UPLOAD_ENDPOINTS
+
+    settings = current_app.extensions["roster"].settings
+    uploading = request.endpoint in UPLOAD_ENDPOINTS
+    request.max_content_length = settings.max_upload_bytes if uploading else settings.max_body_bytes
 
 
 def problem_response(status: int, title: str, detail: str, **extra: object) -> Response:
@@ -31,6 +35,7 @@ def problem_response(status: int, title: str, detail: str, **extra: object) -> R
 
 def init_app(app: Flask) -> None:
     from . import (  # noqa: F401  (importing them registers their routes on bp)
+        files,
         openapi,
         tasks,  # noqa: F401  (the chunk handler Cloud Tasks calls)
         views,

@@ -7,7 +7,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from . import bp, schemas
+from . import bp, files, schemas
 
 _PROBLEM = {"application/problem+json": {"schema": "Problem"}}
 
@@ -134,6 +134,7 @@ def build_spec() -> dict[str, Any]:
             }
         },
     )
+    files.document(spec, _problems, _json)
     return spec.to_dict()
 
 

@@ -100,9 +100,18 @@ def start_import(spreadsheet_id: str) -> Any:
     return {"import": run_to_dict(started.run)}, 202, {"Location": location}
 
 
-def dispatch(app_roster: Roster, run_id: str, validation: Validation | None = None) -> None:
-    """Hand the run to a worker: a thread here (reusing the validation), or Cloud Tasks."""
-    if app_roster.settings.tasks == "cloud-tasks":
+def dispatch(
+    app_roster: Roster,
+    run_id: str,
+    validation: Validation | None = None,
+    in_process: bool = False,
+) -> None:
+    """Hand the run to a worker: a thread here (reusing the validation), or Cloud Tasks.
+
+    An uploaded file's run is always `in_process`: its bytes live only in this request's
+    memory (docs/decisions.md), so no other instance could read them.
+    """
+    if app_roster.settings.tasks == "cloud-tasks" and not in_process:
         from ..imports.cloud_tasks import enqueue
 
         enqueue(app_roster.settings, run_id)

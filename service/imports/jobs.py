@@ -14,7 +14,7 @@ from ..roster.grid import Grid
 from ..roster.notes import MARK, is_roster_note
 from ..roster.organisation import OrgSnapshot
 from ..sources import locate, workbook
-from ..validation import validate_source
+from ..validation import SheetValidation, validate_source
 from ..wiring import Roster
 from .plan import plan_import
 from .runs import ImportRequest, Progress, get_run, open_run, process_run, results_of
@@ -60,9 +60,15 @@ def start_import(
     mode: str = "all_or_nothing",
     update_existing: bool = False,
     dry_run: bool = False,
+    checked: SheetValidation | None = None,
 ) -> Started:
-    """Validate (writing notes to a sheet), then plan, then open a run unless it is a dry run."""
-    checked = validate_source(roster.sheets, source, worksheet, _snapshot(roster, organisation_id))
+    """Validate (writing notes to a sheet), then plan, then open a run unless it is a dry run.
+
+    An uploaded file arrives already read and validated as `checked`.
+    """
+    if checked is None:
+        snapshot = _snapshot(roster, organisation_id)
+        checked = validate_source(roster.sheets, source, worksheet, snapshot)
     grid, validation = checked.grid, checked.validation
     plan = plan_import(validation, mode, update_existing)
     counts = plan.counts()

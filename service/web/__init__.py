@@ -1,51 +1,29 @@
-"""The web console: an upload page that validates a CSV or XLSX file, no Google Sheet needed."""
+"""The web console: sign-in, CSRF and the pages, wired onto the app."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import datetime as dt
+import secrets
 
-from flask import Blueprint, Flask, current_app, render_template, request
+from flask import Flask
 
-from .. import directory
-from ..errors import RosterError
-from ..roster.engine import validate_grid
-from ..sources import workbook
-
-bp = Blueprint("web", __name__, template_folder="templates")
+from ..config import Settings
+from .signin import SESSION_SECONDS, make_signin
 
 
-@bp.get("/")
-def index() -> str:
-    return render_template("index.html")
+def init_app(app: Flask, settings: Settings) -> None:
+    """Register the console; refuse to start when its sign-in would be unsafe."""
+    from . import pages
 
-
-@bp.post("/check")
-def check() -> tuple[str, int]:
-    """Validate an uploaded roster against the caller's organisation's tags and attributes.
-
-    Authenticated like the API: in `dev` mode anyone local; with Google ID tokens the page
-    needs a token (a browser form has none, so in production the console waits for IAP).
-    """
-    caller = current_app.extensions["roster.auth"].verify(request.headers.get("Authorization"))
-    upload = request.files.get("roster")
-    if upload is None or not upload.filename:
-        return render_template("index.html", error="Choose a .csv or .xlsx file first."), 400
-    suffix = Path(upload.filename).suffix.lower()
-    try:
-        if suffix not in workbook.SUFFIXES:
-            raise RosterError(f"{upload.filename}: Roster reads .csv and .xlsx files.")
-        grid = workbook.read_bytes(upload.read(), suffix, upload.filename)
-        roster = current_app.extensions["roster"]
-        with roster.db.session() as session:
-            organisation = directory.organisation_of_member(
-                session, caller.email, request.form.get("org") or None
-            )
-            snapshot = directory.snapshot(session, organisation)
-        validation = validate_grid(grid, snapshot)
-    except RosterError as error:
-        return render_template("index.html", error=str(error)), error.status
-    return render_template("index.html", validation=validation, filename=upload.filename), 200
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
+    signin = make_signin(settings)
+    app.extensions["roster.console_signin"] = signin
+    # dev mode may make one up: its sessions then end with the process, which is fine locally
+    app.secret_key = settings.secret_key or secrets.token_urlsafe(48)
+    app.config.update(
+        SESSION_COOKIE_NAME="roster_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=signin.mode != "dev",  # App Engine serves HTTPS only
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=SESSION_SECONDS),
+    )
+    app.register_blueprint(pages.bp)

@@ -1,0 +1,114 @@
+"""The console in Debian's Chromium, used as a pro and an admin would: keyboard and mouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.web.conftest import ADMIN, PRO
+
+HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender,tag"
+# every mistake here has one obvious fix, so the fixed copy is clean
+FIXABLE = (
+    f"{HEADER}\n"
+    "Ann@Example.com,Abcdef1!x,Ann,Lee,1980-01-01,female,VIP\n"
+    "Bob@Example.com,Abcdef1!y,Bob,Ray,19810202,Male,\n"
+    "cy@example.com,Abcdef1!z,Cy,Fox,19820303,male,vip\n"
+)
+
+
+def upload(page, path: Path) -> None:
+    page.set_input_files("#file", str(path))
+    page.wait_for_selector(f"#summary >> text={path.name}")
+
+
+def groups(page) -> list[tuple[str, str, str, str]]:
+    """(column, message, cells, count) of each row of the grouped issues."""
+    rows = page.query_selector_all("#issue-groups tbody tr")
+    cells = [[td.inner_text() for td in row.query_selector_all("td")] for row in rows]
+    return [(c[1], c[2], c[3], c[4]) for c in cells]
+
+
+def test_a_pro_fixes_a_file_imports_it_with_progress_and_finds_the_clients(new_page, tmp_path):
+    page = new_page(PRO)
+    roster = tmp_path / "team.csv"
+    roster.write_text(FIXABLE, encoding="utf-8")
+    upload(page, roster)
+
+    found = groups(page)
+    assert (
+        "email_address",
+        "Email addresses must be all lowercase. (2 fixable)",
+        "A2, A3",
+        "2",
+    ) in found
+    assert len(found) == 4  # email (2 cells), birthdate, gender, tag
+    assert "3 rows" in page.inner_text("#summary") and "5 errors" in page.inner_text("#summary")
+
+    with page.expect_download() as download:
+        page.click("#download-fixed")
+    fixed = tmp_path / download.value.suggested_filename
+    download.value.save_as(fixed)
+    assert fixed.name == "team-fixed.csv"
+    assert "ann@example.com,Abcdef1!x,Ann,Lee,19800101,female,VIP" in fixed.read_text()
+
+    upload(page, fixed)
+    assert page.inner_text("#all-clean") == "Every cell is fine: this roster is ready to import."
+    page.click("#import-button")
+    page.wait_for_selector("#progress-section:not([hidden])")
+    page.wait_for_url("**/imports/*")
+    assert page.inner_text("#status").startswith("Status: succeeded")
+    assert page.inner_text("#created") == "3"
+    assert "No invitations were sent" in page.inner_text("#no-invitations")
+    outcomes = [row.inner_text().split("\t") for row in page.query_selector_all("#rows tbody tr")]
+    assert [(o[1], o[2]) for o in outcomes] == [
+        ("ann@example.com", "created"),
+        ("bob@example.com", "created"),
+        ("cy@example.com", "created"),
+    ]
+
+    page.click("text=See the clients")
+    listed = page.inner_text("#clients")
+    assert "ann@example.com" in listed and "cy@example.com" in listed
+    assert "Abcdef1" not in page.content()  # nothing shows a password
+
+
+def test_an_admin_creates_a_tag_that_the_next_upload_accepts(new_page, tmp_path):
+    page = new_page(ADMIN)
+    roster = tmp_path / "tagged.csv"
+    roster.write_text(f"{HEADER}\nann@example.com,Abcdef1!x,Ann,Lee,19800101,female,Yoga\n")
+    upload(page, roster)
+    assert "5 errors" not in page.inner_text("#summary") and "1 errors" in page.inner_text(
+        "#summary"
+    )
+
+    page.click("nav >> text=Organisation")
+    page.fill("#tag-name", "Yoga")
+    page.keyboard.press("Enter")  # the form works from the keyboard
+    page.wait_for_selector("#flash")
+    assert "Yoga" in page.inner_text("#tags")
+
+    page.click("nav >> text=Upload")
+    upload(page, roster)
+    assert page.inner_text("#all-clean").startswith("Every cell is fine")
+
+
+def test_a_pro_does_not_see_the_admin_pages(new_page, console):
+    page = new_page(PRO)
+    assert page.query_selector("nav >> text=Organisation") is None
+    response = page.goto(f"{console.url}/o/default/organisation")
+    assert response.status == 403
+    assert "Only the admins of default" in page.inner_text("#error")
+
+
+def test_a_dropped_file_is_checked(new_page, tmp_path):
+    page = new_page(PRO)
+    data = f"{HEADER}\nann@example.com,Abcdef1!x,Ann,Lee,19800101,female,\n"
+    handle = page.evaluate_handle(
+        """(text) => { const transfer = new DataTransfer();
+             transfer.items.add(new File([text], 'dropped.csv', {type: 'text/csv'}));
+             return transfer; }""",
+        data,
+    )
+    page.dispatch_event("#upload-form", "drop", {"dataTransfer": handle})
+    page.wait_for_selector("#summary >> text=dropped.csv")
+    assert page.inner_text("#all-clean").startswith("Every cell is fine")
