@@ -64,7 +64,8 @@ def sign_in_then_authorise() -> Any:
     try:
         g.caller = current_signin().current(request.headers, session)
     except Unauthorized:
-        if request.method == "GET" and not request.headers.get(FETCH_HEADER):
+        has_form = isinstance(current_signin(), GoogleSignIn | DevSignIn)
+        if has_form and request.method == "GET" and not request.headers.get(FETCH_HEADER):
             return redirect(url_for("web.signin", next=request.full_path.rstrip("?")))
         raise
     with roster().db.session() as db_session:
