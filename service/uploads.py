@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import SourceError
 from .imports import jobs
@@ -18,10 +19,14 @@ from .roster.engine import validate_grid
 from .roster.grid import Grid
 from .roster.organisation import OrgSnapshot
 from .sources import workbook
+from .sources.locate import UPLOAD_PREFIX
 from .validation import SheetValidation
-from .wiring import Roster
 
-UPLOAD_PREFIX = "upload:"
+if TYPE_CHECKING:
+    from .config import Settings
+    from .db import Database
+    from .sources.google_sheets import GoogleSheets
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -81,7 +86,9 @@ def annotated_copy(upload: Upload, checked: SheetValidation) -> Download:
 
 
 def import_upload(
-    roster: Roster,
+    db: Database,
+    sheets: GoogleSheets,
+    settings: Settings,
     organisation_id: int,
     upload: Upload,
     checked: SheetValidation,
@@ -93,7 +100,9 @@ def import_upload(
 ) -> jobs.Started:
     """Plan the checked file and open its run (the caller hands it to an in-process worker)."""
     return jobs.start_import(
-        roster,
+        db,
+        sheets,
+        settings,
         organisation_id,
         f"{UPLOAD_PREFIX}{upload.name}",
         checked.grid.title or None,

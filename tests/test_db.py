@@ -8,12 +8,14 @@ import sys
 
 from sqlalchemy import func, select
 
+from service import migrate
+from service.db import Database
 from service.models import Organisation
-from service.wiring import Roster
 
 START = (
-    "from service.config import Settings; from service.wiring import Roster; "
-    "Roster(Settings.from_env()).close()"
+    "from service import migrate; from service.config import Settings; "
+    "from service.db import Database; db = Database.from_settings(Settings.from_env()); "
+    "migrate(db); db.dispose()"
 )
 
 
@@ -26,7 +28,8 @@ def test_four_processes_starting_on_a_fresh_database_all_come_up(settings):
     outcomes = [(p.communicate()[1], p.returncode) for p in starting]
     failures = [err for err, code in outcomes if code != 0]
     assert failures == []
-    roster = Roster(settings)
-    with roster.db.session() as session:
+    db = Database.from_settings(settings)
+    migrate(db)
+    with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Organisation)) == 1
-    roster.close()
+    db.dispose()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from .. import extensions
 from ..errors import RosterError, problem
 
 log = logging.getLogger("roster.api")
@@ -21,7 +22,7 @@ def limit_body() -> None:
     """API bodies are small JSON; only a roster file may be large."""
     from .files import UPLOAD_ENDPOINTS
 
-    settings = current_app.extensions["roster"].settings
+    settings = extensions.settings()
     uploading = request.endpoint in UPLOAD_ENDPOINTS
     request.max_content_length = settings.max_upload_bytes if uploading else settings.max_body_bytes
 

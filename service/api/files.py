@@ -11,7 +11,7 @@ from typing import Any
 from flask import request, url_for
 from marshmallow import RAISE, Schema, fields, validate
 
-from .. import directory
+from .. import extensions, organisations
 from ..auth import Caller
 from ..errors import BadBody
 from ..imports.runs import run_to_dict
@@ -19,7 +19,7 @@ from ..roster.organisation import OrgSnapshot
 from ..sources import locate
 from ..uploads import Upload, import_upload, validate_upload
 from . import bp
-from .views import caller, dispatch, roster
+from .views import caller, dispatch
 
 UPLOAD_ENDPOINTS = frozenset({"api.validate_file", "api.import_file"})
 NO_FILE = "Send the roster as the multipart form field `file` (.csv, .xlsx or .ods)."
@@ -45,9 +45,8 @@ class FileImportForm(FileValidateForm):
 def _member_organisation(slug: str) -> tuple[Caller, int, OrgSnapshot]:
     """Authenticate and authorise from the headers and the path alone, before the body."""
     who = caller()
-    with roster().db.session() as session:
-        organisation = directory.organisation_of_member(session, who.email, slug)
-        return who, organisation.id, directory.snapshot(session, organisation)
+    organisation = organisations.resolve(extensions.db(), slug=slug, member=who.email)
+    return who, organisation.id, organisations.snapshot(extensions.db(), organisation.id)
 
 
 def _upload(schema: Schema) -> tuple[Upload, dict[str, Any]]:
@@ -73,7 +72,9 @@ def import_file(slug: str) -> Any:
     upload, form = _upload(FileImportForm())
     checked = validate_upload(upload, locate.worksheet_ref(form.get("worksheet")), snapshot)
     started = import_upload(
-        roster(),
+        extensions.db(),
+        extensions.sheets(),
+        extensions.settings(),
         organisation_id,
         upload,
         checked,
@@ -84,7 +85,15 @@ def import_file(slug: str) -> Any:
     )
     if started.run is None:
         return {"plan": started.plan}, 200
-    dispatch(roster(), started.run.id, started.validation, in_process=True)
+    dispatch(
+        extensions.settings(),
+        extensions.db(),
+        extensions.sheets(),
+        extensions.hashing(),
+        started.run.id,
+        started.validation,
+        in_process=True,
+    )
     location = url_for("api.import_status", import_id=started.run.id)
     return {"import": run_to_dict(started.run)}, 202, {"Location": location}
 

@@ -7,14 +7,15 @@ import secrets
 
 from flask import Flask
 
-from ..config import Settings
+from .. import extensions
 from .signin import SESSION_SECONDS, make_signin
 
 
-def init_app(app: Flask, settings: Settings) -> None:
+def init_app(app: Flask) -> None:
     """Register the console; refuse to start when its sign-in would be unsafe."""
     from . import pages
 
+    settings = extensions.settings(app)
     signin = make_signin(settings)
     app.extensions["roster.console_signin"] = signin
     # dev mode may make one up: its sessions then end with the process, which is fine locally

@@ -23,12 +23,11 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from .. import directory
+from .. import extensions, organisations
 from ..errors import Forbidden, NotFound, RosterError, Unauthorized, problem
 from ..imports.runs import NO_INVITATIONS, get_run, results_of, run_to_dict
-from ..roster.organisation import OrgSnapshot
+from ..roster.organisation import OrgRef, OrgSnapshot
 from ..uploads import Upload, annotated_copy, import_upload, validate_upload
-from ..wiring import Roster
 from . import csrf
 from .present import group_issues
 from .signin import ConsoleSignIn, DevSignIn, GoogleSignIn
@@ -43,10 +42,6 @@ bp = Blueprint(
 
 PUBLIC = frozenset({"web.signin", "web.static"})
 FETCH_HEADER = "X-Requested-With"  # our scripts' fetches send it: they get JSON errors
-
-
-def roster() -> Roster:
-    return current_app.extensions["roster"]
 
 
 def current_signin() -> ConsoleSignIn:
@@ -68,8 +63,7 @@ def sign_in_then_authorise() -> Any:
         if has_form and request.method == "GET" and not request.headers.get(FETCH_HEADER):
             return redirect(url_for("web.signin", next=request.full_path.rstrip("?")))
         raise
-    with roster().db.session() as db_session:
-        g.memberships = directory.memberships(db_session, g.caller.email)
+    g.memberships = organisations.memberships(extensions.db(), g.caller.email)
     slug = (request.view_args or {}).get("slug")
     if slug is not None:
         g.membership = next((m for m in g.memberships if m.slug == slug), None)
@@ -169,9 +163,11 @@ def switch() -> Any:
 
 
 def _snapshot() -> OrgSnapshot:
-    with roster().db.session() as db_session:
-        organisation = directory.find_organisation(db_session, g.membership.slug)
-        return directory.snapshot(db_session, organisation)
+    return organisations.snapshot(extensions.db(), g.membership.organisation_id)
+
+
+def _ref() -> OrgRef:
+    return OrgRef(g.membership.organisation_id, g.membership.slug, g.membership.name)
 
 
 def _upload() -> Upload:
@@ -227,7 +223,9 @@ def start_import(slug: str) -> Any:
     sent = _upload()
     checked = validate_upload(sent, None, _snapshot())
     started = import_upload(
-        roster(),
+        extensions.db(),
+        extensions.sheets(),
+        extensions.settings(),
         g.membership.organisation_id,
         sent,
         checked,
@@ -236,7 +234,15 @@ def start_import(slug: str) -> Any:
         update_existing=bool(request.form.get("update_existing")),
     )
     assert started.run is not None  # not a dry run
-    dispatch(roster(), started.run.id, started.validation, in_process=True)
+    dispatch(
+        extensions.settings(),
+        extensions.db(),
+        extensions.sheets(),
+        extensions.hashing(),
+        started.run.id,
+        started.validation,
+        in_process=True,
+    )
     run_id = started.run.id
     return {
         "import": run_to_dict(started.run),
@@ -246,7 +252,7 @@ def start_import(slug: str) -> Any:
 
 
 def _run(import_id: str) -> Any:
-    run = get_run(roster().db, import_id)
+    run = get_run(extensions.db(), import_id)
     if run.organisation_id != g.membership.organisation_id:
         raise NotFound(f"There is no import {import_id} in {g.membership.slug}.")
     return run
@@ -262,7 +268,7 @@ def import_result(slug: str, import_id: str) -> str:
     run = _run(import_id)
     rows = [
         {"row": row, "email": email, "outcome": outcome, "reason": None}
-        for row, email, outcome in results_of(roster().db, run.id)
+        for row, email, outcome in results_of(extensions.db(), run.id)
     ]
     return render_template(
         "import.html",
@@ -279,8 +285,7 @@ def import_result(slug: str, import_id: str) -> str:
 @bp.get("/o/<slug>/clients")
 def clients(slug: str) -> str:
     q = request.args.get("q", "")
-    with roster().db.session() as db_session:
-        found = directory.search_clients(db_session, g.membership.organisation_id, q)
+    found = organisations.search_clients(extensions.db(), g.membership.organisation_id, q)
     return render_template("clients.html", page="clients", clients=found, q=q)
 
 
@@ -309,9 +314,7 @@ def _back_to_organisation(message: str) -> Any:
 @bp.post("/o/<slug>/organisation/tags")
 def add_tag(slug: str) -> Any:
     name = request.form.get("name", "")
-    with roster().db.session() as db_session:
-        organisation = directory.find_organisation(db_session, slug)
-        added = directory.add_tags(db_session, organisation, [name])
+    added = organisations.add_tags(extensions.db(), _ref(), [name])
     return _back_to_organisation(f'Tag "{name.strip()}" added.' if added else "Already a tag.")
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import time
 
-from service import directory
+import pytest
+
+from service import extensions, organisations
 from tests.auth_tokens import TEST_EMAIL
 
 HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender,tag"
@@ -77,8 +79,7 @@ def test_a_file_upload_without_a_token_is_refused(client):
 
 
 def test_a_member_of_one_organisation_cannot_upload_to_another(app, client, auth):
-    with app.extensions["roster"].db.session() as session:
-        directory.create_organisation(session, "other-clinic")
+    organisations.create_organisation(extensions.db(app), "other-clinic")
     response = client.post(
         "/api/v1/orgs/other-clinic/files/validate", data=sent(CLEAN), headers=auth()
     )
@@ -107,12 +108,21 @@ def test_a_file_may_exceed_the_json_body_limit_but_not_the_upload_limit(api_sett
 
     limits = api_settings.replace(max_body_bytes=100, max_upload_bytes=5_000)
     app = create_app({"ROSTER_SETTINGS": limits})
-    with app.extensions["roster"].db.session() as session:
-        organisation = directory.find_organisation(session, None)
-        directory.add_member(session, organisation, TEST_EMAIL, "pro")
+    db = extensions.db(app)
+    organisations.add_member(db, organisations.resolve(db), TEST_EMAIL, "pro")
     client = app.test_client()
     url = "/api/v1/orgs/default/files/validate"
     small = client.post(url, data=sent(CLEAN), headers=auth())
     large = client.post(url, data=sent(CLEAN + "x," * 3000), headers=auth())
-    app.extensions["roster"].close()
+    extensions.close(app)
     assert (small.status_code, large.status_code) == (200, 413)
+
+
+def test_an_uploaded_file_s_run_is_never_read_back_from_the_server_s_disk(tmp_path, monkeypatch):
+    from service.errors import SourceError
+    from service.sources.locate import read_source
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "upload:roster.csv").write_text(CLEAN)  # even a file of that very name
+    with pytest.raises(SourceError, match="upload it again to finish this import"):
+        read_source(None, "upload:roster.csv", None)

@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from service import create_app, directory
+from service import create_app, extensions, organisations
 from service.demo import seed_demo
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -40,16 +40,17 @@ class Console:
     url: str
     app: Flask
 
-    def session(self):
-        return self.app.extensions["roster"].db.session()
+    @property
+    def db(self):
+        return extensions.db(self.app)
 
 
 def demo_app(settings) -> Flask:
     """The console in dev mode on the demo organisation: an admin, and a pro."""
     app = create_app({"ROSTER_SETTINGS": settings.replace(dev_user=ADMIN), "TESTING": True})
-    with app.extensions["roster"].db.session() as session:
-        organisation = seed_demo(session, ADMIN)
-        directory.add_member(session, organisation, PRO, "pro")
+    db = extensions.db(app)
+    organisation = seed_demo(db, ADMIN)
+    organisations.add_member(db, organisation, PRO, "pro")
     return app
 
 
@@ -64,7 +65,7 @@ def console_app(settings) -> Iterator[Flask]:
     app = demo_app(settings)
     yield app
     _join_imports()
-    app.extensions["roster"].close()
+    extensions.close(app)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from service import directory
+from service import extensions, organisations
 from service.roster.issues import Issue
 from service.web.present import group_issues
 from tests.web.conftest import ADMIN, PRO
@@ -75,8 +75,7 @@ def test_a_pro_cannot_post_to_admin_pages(client):
 def test_an_upload_to_an_organisation_one_is_not_in_is_refused_before_it_is_read(
     console_app, client
 ):
-    with console_app.extensions["roster"].db.session() as session:
-        directory.create_organisation(session, "other-clinic")
+    organisations.create_organisation(extensions.db(console_app), "other-clinic")
     token = signed_in(client, PRO)
     response = client.post(
         "/o/other-clinic/upload/check",
@@ -99,9 +98,9 @@ def test_a_file_that_is_not_a_roster_is_refused_in_plain_words(client):
 
 
 def test_a_member_of_two_organisations_chooses_one(console_app, client):
-    with console_app.extensions["roster"].db.session() as session:
-        other = directory.create_organisation(session, "north-clinic", "North Clinic")
-        directory.add_member(session, other, PRO, "admin")
+    db = extensions.db(console_app)
+    other = organisations.create_organisation(db, "north-clinic", "North Clinic")
+    organisations.add_member(db, other, PRO, "admin")
     signed_in(client, PRO)
     assert 'id="org-switcher"' in client.get("/o/default/upload").text
     switched = client.get("/switch?org=north-clinic")
@@ -112,8 +111,7 @@ def test_a_member_of_two_organisations_chooses_one(console_app, client):
 
 
 def test_the_switcher_will_not_switch_to_a_stranger_s_organisation(console_app, client):
-    with console_app.extensions["roster"].db.session() as session:
-        directory.create_organisation(session, "other-clinic")
+    organisations.create_organisation(extensions.db(console_app), "other-clinic")
     signed_in(client, PRO)
     assert client.get("/switch?org=other-clinic").status_code == 403
 

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from google.auth import crypt, jwt
 
-from service import create_app, directory
+from service import create_app, extensions, organisations
 from service.web.signin import IAP_HEADER, IAP_ISSUER
 from tests.auth_tokens import TEST_AUDIENCE, TEST_EMAIL
 
@@ -86,9 +86,8 @@ def iap_assertion(iap_keys):
 
 def app_with(settings, **changes):
     app = create_app({"ROSTER_SETTINGS": settings.replace(**changes), "TESTING": True})
-    with app.extensions["roster"].db.session() as session:
-        organisation = directory.find_organisation(session, None)
-        directory.add_member(session, organisation, TEST_EMAIL, "pro")
+    db = extensions.db(app)
+    organisations.add_member(db, organisations.resolve(db), TEST_EMAIL, "pro")
     return app
 
 
@@ -103,7 +102,7 @@ def iap_client(settings, iap_keys) -> Iterator[Any]:
         secret_key=SECRET,
     )
     yield app.test_client()
-    app.extensions["roster"].close()
+    extensions.close(app)
 
 
 def test_an_iap_signed_request_is_let_in(iap_client, iap_assertion):
@@ -168,7 +167,7 @@ def google_client(settings, certs_url) -> Iterator[Any]:
         secret_key=SECRET,
     )
     yield app.test_client()
-    app.extensions["roster"].close()
+    extensions.close(app)
 
 
 def csrf_of(client) -> str:
@@ -234,7 +233,7 @@ def test_a_session_cookie_signed_with_another_key_is_ignored(settings, certs_url
     client = first.test_client()
     sign_in(client, make_token())
     cookie = client.get_cookie("roster_session").value
-    first.extensions["roster"].close()
+    extensions.close(first)
     other = create_app(
         {
             "ROSTER_SETTINGS": settings.replace(
@@ -249,7 +248,7 @@ def test_a_session_cookie_signed_with_another_key_is_ignored(settings, certs_url
     stranger = other.test_client()
     stranger.set_cookie("roster_session", cookie)
     assert stranger.get("/o/default/upload").status_code == 302
-    other.extensions["roster"].close()
+    extensions.close(other)
 
 
 def test_google_sign_in_needs_a_secret_key_and_a_listed_client_id(settings):
@@ -271,5 +270,5 @@ def test_without_a_console_sign_in_the_api_still_starts_and_the_console_says_how
         }
     )
     page = app.test_client().get("/")
-    app.extensions["roster"].close()
+    extensions.close(app)
     assert page.status_code == 401 and "ROSTER_WEB_CLIENT_ID" in page.text
