@@ -19,6 +19,7 @@ run: install
 	ROSTER_AUTH=dev $(BIN)/roster demo
 	@# the example roster has mistakes on purpose, so validate exits 1: show them and go on
 	-$(BIN)/roster validate examples/roster.csv
+	@echo "The console: open http://127.0.0.1:8080/ (development sign-in, the demo organisation's admin)"
 	ROSTER_AUTH=dev $(BIN)/roster serve
 
 test: install
