@@ -112,3 +112,30 @@ def test_a_dropped_file_is_checked(new_page, tmp_path):
     page.dispatch_event("#upload-form", "drop", {"dataTransfer": handle})
     page.wait_for_selector("#summary >> text=dropped.csv")
     assert page.inner_text("#all-clean").startswith("Every cell is fine")
+
+
+def tab_to(page, selector: str, limit: int = 30) -> None:
+    """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def test_an_admin_adds_a_tag_with_the_keyboard_alone(new_page):
+    page = new_page(ADMIN)
+    tab_to(page, "a.skip")  # the first stop is the skip link
+    tab_to(page, "nav a[href$='/organisation']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#tag-name")
+    tab_to(page, "#tag-name")
+    page.keyboard.type("Pilates")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#flash")
+    assert "Pilates" in page.inner_text("#tags")
+
+
+def test_the_file_button_is_reachable_with_the_keyboard(new_page):
+    page = new_page(PRO)
+    tab_to(page, "#file")

@@ -154,3 +154,19 @@ def test_a_long_group_names_its_first_cells_and_counts_the_rest():
     issues = [Issue(r, 1, "email_address", "c", "error", "m") for r in range(2, 32)]
     (group,) = group_issues(issues, ["email_address"])
     assert group.count == 30 and group.cells_shown.endswith("A13 and 18 more")
+
+
+def test_the_annotated_copy_is_a_workbook_with_a_comment_on_each_wrong_cell(client):
+    from openpyxl import load_workbook
+
+    token = signed_in(client, PRO)
+    text = f"{HEADER}\nAnn@Example.com,Abcdef1!x,Ann,Lee,19800101,Female\n"
+    response = client.post(
+        "/o/default/upload/annotated", data=roster_file(text), headers={"X-CSRF-Token": token}
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="r-annotated.xlsx"'
+    assert response.headers["Cache-Control"] == "no-store"
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    commented = [c.coordinate for row in sheet.iter_rows() for c in row if c.comment]
+    assert commented == ["A2", "F2"]
