@@ -14,11 +14,11 @@ from marshmallow import RAISE, Schema, fields, validate
 from .. import extensions, organisations
 from ..auth import Caller
 from ..errors import BadBody
-from ..imports.runs import run_to_dict
 from ..roster.organisation import OrgSnapshot
 from ..sources import locate
 from ..uploads import Upload, import_upload, validate_upload
 from . import bp
+from .schemas import ImportResult, PlanResult, ValidationResult
 from .views import caller, dispatch
 
 UPLOAD_ENDPOINTS = frozenset({"api.validate_file", "api.import_file"})
@@ -63,7 +63,7 @@ def validate_file(slug: str) -> tuple[dict[str, Any], int]:
     _, _, snapshot = _member_organisation(slug)
     upload, form = _upload(FileValidateForm())
     checked = validate_upload(upload, locate.worksheet_ref(form.get("worksheet")), snapshot)
-    return checked.to_dict(), 200
+    return ValidationResult().dump(checked), 200
 
 
 @bp.post("/orgs/<slug>/files/imports")
@@ -84,18 +84,18 @@ def import_file(slug: str) -> Any:
         dry_run=form["dry_run"],
     )
     if started.run is None:
-        return {"plan": started.plan}, 200
+        return PlanResult().dump({"plan": started.plan}), 200
     dispatch(
         extensions.settings(),
         extensions.db(),
         extensions.sheets(),
         extensions.hashing(),
         started.run.id,
-        started.validation,
+        started.prepared,
         in_process=True,
     )
     location = url_for("api.import_status", import_id=started.run.id)
-    return {"import": run_to_dict(started.run)}, 202, {"Location": location}
+    return ImportResult().dump({"import_": started.run}), 202, {"Location": location}
 
 
 def document(spec: Any, problems: Any, json: Any) -> None:

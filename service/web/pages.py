@@ -24,8 +24,11 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from .. import extensions, organisations
+from ..api.schemas import ImportResult
 from ..errors import Forbidden, NotFound, RosterError, Unauthorized, problem
-from ..imports.runs import NO_INVITATIONS, get_run, results_of, run_to_dict
+from ..imports.clients import outcomes
+from ..imports.jobs import NO_INVITATIONS
+from ..imports.runs import get_run
 from ..roster.organisation import OrgRef, OrgSnapshot
 from ..uploads import Upload, annotated_copy, import_upload, validate_upload
 from . import csrf
@@ -240,12 +243,12 @@ def start_import(slug: str) -> Any:
         extensions.sheets(),
         extensions.hashing(),
         started.run.id,
-        started.validation,
+        started.prepared,
         in_process=True,
     )
     run_id = started.run.id
     return {
-        "import": run_to_dict(started.run),
+        **ImportResult().dump({"import_": started.run}),
         "progress_url": url_for("web.import_progress", slug=slug, import_id=run_id),
         "result_url": url_for("web.import_result", slug=slug, import_id=run_id),
     }, 202
@@ -260,7 +263,7 @@ def _run(import_id: str) -> Any:
 
 @bp.get("/o/<slug>/imports/<import_id>/progress")
 def import_progress(slug: str, import_id: str) -> dict[str, Any]:
-    return {"import": run_to_dict(_run(import_id))}
+    return ImportResult().dump({"import_": _run(import_id)})
 
 
 @bp.get("/o/<slug>/imports/<import_id>")
@@ -268,12 +271,12 @@ def import_result(slug: str, import_id: str) -> str:
     run = _run(import_id)
     rows = [
         {"row": row, "email": email, "outcome": outcome, "reason": None}
-        for row, email, outcome in results_of(extensions.db(), run.id)
+        for row, email, outcome in outcomes(extensions.db(), run.id)
     ]
     return render_template(
         "import.html",
         page="imports",
-        run=run_to_dict(run),
+        run=run,
         rows=rows,
         no_invitations=NO_INVITATIONS,
     )
