@@ -170,3 +170,17 @@ def test_the_annotated_copy_is_a_workbook_with_a_comment_on_each_wrong_cell(clie
     sheet = load_workbook(io.BytesIO(response.data)).active
     commented = [c.coordinate for row in sheet.iter_rows() for c in row if c.comment]
     assert commented == ["A2", "F2"]
+
+
+def test_the_imports_chart_counts_imports_per_day_over_thirty_days():
+    import datetime as dt
+
+    from service.web.present import imports_chart
+
+    today = dt.date(2026, 3, 31)
+    runs = [(today, 3), (today, 2), (dt.date(2026, 3, 30), 1), (dt.date(2026, 1, 1), 9)]
+    chart = imports_chart(runs, today)
+    assert len(chart.bars) == 30 and chart.bars[0].day == "2026-03-02"
+    assert [(b.imports, b.clients) for b in chart.bars[-2:]] == [(1, 1), (2, 5)]
+    assert chart.bars[-1].height == chart.height and chart.bars[-2].height == chart.height / 2
+    assert chart.total == 3  # the January import is outside the window
