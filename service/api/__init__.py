@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     from . import (  # noqa: F401  (importing them registers their routes on bp)
         files,
         openapi,
+        sheet_jobs,  # noqa: F401  (validation jobs and the active import, polled by the sidebar)
         tasks,  # noqa: F401  (the chunk handler Cloud Tasks calls)
         views,
     )

@@ -135,6 +135,9 @@ def build_spec() -> dict[str, Any]:
         },
     )
     files.document(spec, _problems, _json)
+    from .sheet_jobs import document
+
+    document(spec, _problems, _json, sheet)
     return spec.to_dict()
 
 

@@ -195,6 +195,9 @@ def test_openapi_document_lists_every_endpoint(client):
         "/api/v1/sheets/{spreadsheet_id}/fix",
         "/api/v1/orgs/{slug}/files/validate",
         "/api/v1/orgs/{slug}/files/imports",
+        "/api/v1/sheets/{spreadsheet_id}/validations",
+        "/api/v1/validations/{job_id}",
+        "/api/v1/sheets/{spreadsheet_id}/imports/active",
     }
 
 
