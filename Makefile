@@ -44,9 +44,11 @@ bench: install
 	$(BIN)/python -m benchmarks.sheets_calls
 	$(BIN)/python -m benchmarks.import_speed
 
-# the sidebar in each state, as docs/apps_script/*.png (headless Chromium)
-screenshots: $(NODE_DEPS)
+# the sidebar in each state (docs/apps_script/*.png) and every console page (docs/console/*.png),
+# in headless Chromium
+screenshots: $(NODE_DEPS) install
 	cd apps_script && npm run --silent screenshots
+	$(BIN)/python -m tools.console_screenshots
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis apps_script/node_modules apps_script/build

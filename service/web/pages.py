@@ -7,6 +7,7 @@ body is read. Views call the same use cases as the API.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import (
@@ -43,6 +44,7 @@ bp = Blueprint(
     static_url_path="/console-static",
 )
 
+log = logging.getLogger("roster.web")
 PUBLIC = frozenset({"web.signin", "web.static"})
 FETCH_HEADER = "X-Requested-With"  # our scripts' fetches send it: they get JSON errors
 
@@ -94,6 +96,16 @@ def roster_error(error: RosterError) -> Any:
 def http_error(error: HTTPException) -> Any:
     detail = {413: "The file is too large for Roster."}.get(error.code or 500, error.description)
     return _error_page(error.code or 500, error.name, detail or "")
+
+
+@bp.errorhandler(Exception)
+def unexpected(error: Exception) -> Any:
+    log.exception("unexpected error in the console")
+    return _error_page(
+        500,
+        "Internal error",
+        "Something went wrong on Roster's side; it has been logged. Try again, or tell your admin.",
+    )
 
 
 def _error_page(status: int, title: str, detail: str) -> Any:
