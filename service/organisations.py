@@ -8,8 +8,6 @@ no session or ORM row leaves this module.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -142,17 +140,26 @@ def add_member(db: Database, organisation: OrgRef, email: str, role: str) -> str
 
 
 def add_tags(db: Database, organisation: OrgRef, names: list[str]) -> list[str]:
-    """Add the tags that do not exist yet; return the ones added."""
+    """Add the tags that do not exist yet; return the ones added. A case-only twin is refused."""
     with db.session() as session:
-        existing = set(
-            session.scalars(select(Tag.name).where(Tag.organisation_id == organisation.id))
-        )
+        existing = {
+            name.lower(): name
+            for name in session.scalars(
+                select(Tag.name).where(Tag.organisation_id == organisation.id)
+            )
+        }
         added = []
         for name in dict.fromkeys(n.strip() for n in names):
             if not name or len(name) > 100:
                 raise RosterError(f'"{name}" is not a valid tag name (1 to 100 characters).')
-            if name not in existing:
+            twin = existing.get(name.lower())
+            if twin is not None and twin != name:  # `vip` next to `VIP` makes both ambiguous
+                raise Conflict(
+                    f'"{name}" differs from the tag "{twin}" only in letter case: use "{twin}".'
+                )
+            if twin is None:
                 session.add(Tag(organisation_id=organisation.id, name=name))
+                existing[name.lower()] = name
                 added.append(name)
     return added
 
@@ -196,61 +203,6 @@ def link_sheet(db: Database, organisation: OrgRef, spreadsheet_id: str) -> None:
                 return
             raise Conflict("This spreadsheet is already linked to another organisation.")
         session.add(LinkedSheet(organisation_id=organisation.id, spreadsheet_id=spreadsheet_id))
-
-
-@dataclass(frozen=True)
-class Membership:
-    """One organisation a person works in, and their role there."""
-
-    organisation_id: int
-    slug: str
-    name: str
-    role: str
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-
-def memberships(db: Database, email: str) -> list[Membership]:
-    """Every organisation the email is a member of, by slug."""
-    with db.session() as session:
-        rows = session.execute(
-            select(Organisation.id, Organisation.slug, Organisation.name, Member.role)
-            .join(Member, Member.organisation_id == Organisation.id)
-            .where(Member.email == email.lower())
-            .order_by(Organisation.slug)
-        )
-        return [Membership(*row) for row in rows]
-
-
-def search_clients(
-    db: Database, organisation_id: int, q: str, limit: int = 50
-) -> list[dict[str, Any]]:
-    """Clients whose name, email or external id contains `q`; never a password or hash."""
-    query = select(Client).where(Client.organisation_id == organisation_id)
-    if q.strip():
-        like = f"%{q.strip().lower()}%"
-        query = query.where(
-            func.lower(Client.email).like(like)
-            | func.lower(Client.first_name + " " + Client.last_name).like(like)
-            | func.lower(func.coalesce(Client.external_id, "")).like(like)
-        )
-    with db.session() as session:
-        found = session.scalars(query.order_by(Client.last_name, Client.email).limit(limit))
-        return [
-            {
-                "email_address": c.email,
-                "first_name": c.first_name,
-                "last_name": c.last_name,
-                "birthdate": c.birthdate.strftime("%Y%m%d"),
-                "gender": c.gender,
-                "external_id": c.external_id,
-                "tags": sorted(t.name for t in c.tags),
-                "must_change_password": c.must_change_password,
-            }
-            for c in found
-        ]
 
 
 def _ref(organisation: Organisation) -> OrgRef:

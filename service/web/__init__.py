@@ -13,7 +13,7 @@ from .signin import SESSION_SECONDS, make_signin
 
 def init_app(app: Flask) -> None:
     """Register the console; refuse to start when its sign-in would be unsafe."""
-    from . import pages
+    from . import manage, pages  # noqa: F401  (manage adds its routes to pages.bp)
 
     settings = extensions.settings(app)
     signin = make_signin(settings)

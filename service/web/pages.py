@@ -25,12 +25,12 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from .. import extensions, organisations
+from ..admin import setup
+from ..admin.access import Actor
 from ..api.schemas import ImportResult
 from ..errors import Forbidden, NotFound, RosterError, Unauthorized, problem
-from ..imports.clients import outcomes
-from ..imports.jobs import NO_INVITATIONS
 from ..imports.runs import get_run
-from ..roster.organisation import OrgRef, OrgSnapshot
+from ..roster.organisation import OrgSnapshot
 from ..uploads import Upload, annotated_copy, import_upload, validate_upload
 from . import csrf
 from .present import group_issues
@@ -56,7 +56,7 @@ def current_signin() -> ConsoleSignIn:
 @bp.before_request
 def sign_in_then_authorise() -> Any:
     """Who is calling, may they see this organisation, and did the request come from us."""
-    g.caller = g.membership = None
+    g.caller = g.membership = g.org = None
     g.memberships = []
     if request.endpoint in PUBLIC:
         csrf.check()
@@ -68,7 +68,7 @@ def sign_in_then_authorise() -> Any:
         if has_form and request.method == "GET" and not request.headers.get(FETCH_HEADER):
             return redirect(url_for("web.signin", next=request.full_path.rstrip("?")))
         raise
-    g.memberships = organisations.memberships(extensions.db(), g.caller.email)
+    g.memberships = setup.list_organisations(extensions.db(), Actor(g.caller.email))
     slug = (request.view_args or {}).get("slug")
     if slug is not None:
         g.membership = next((m for m in g.memberships if m.slug == slug), None)
@@ -76,8 +76,9 @@ def sign_in_then_authorise() -> Any:
             raise Forbidden(
                 f"{g.caller.email} is not a member of {slug}: ask its admin to add you."
             )
-        if request.endpoint in ADMIN_ONLY and not g.membership.is_admin:
+        if request.endpoint in ADMIN_ONLY and g.membership.role != "admin":
             raise Forbidden(f"Only the admins of {slug} may do this.")
+        g.org = organisations.resolve(extensions.db(), slug=slug, member=g.caller.email)
     csrf.check()
     return None
 
@@ -178,11 +179,7 @@ def switch() -> Any:
 
 
 def _snapshot() -> OrgSnapshot:
-    return organisations.snapshot(extensions.db(), g.membership.organisation_id)
-
-
-def _ref() -> OrgRef:
-    return OrgRef(g.membership.organisation_id, g.membership.slug, g.membership.name)
+    return organisations.snapshot(extensions.db(), g.org.id)
 
 
 def _upload() -> Upload:
@@ -241,7 +238,7 @@ def start_import(slug: str) -> Any:
         extensions.db(),
         extensions.sheets(),
         extensions.settings(),
-        g.membership.organisation_id,
+        g.org.id,
         sent,
         checked,
         g.caller.email,
@@ -268,7 +265,7 @@ def start_import(slug: str) -> Any:
 
 def _run(import_id: str) -> Any:
     run = get_run(extensions.db(), import_id)
-    if run.organisation_id != g.membership.organisation_id:
+    if run.organisation_id != g.org.id:
         raise NotFound(f"There is no import {import_id} in {g.membership.slug}.")
     return run
 
@@ -278,59 +275,19 @@ def import_progress(slug: str, import_id: str) -> dict[str, Any]:
     return ImportResult().dump({"import_": _run(import_id)})
 
 
-@bp.get("/o/<slug>/imports/<import_id>")
-def import_result(slug: str, import_id: str) -> str:
-    run = _run(import_id)
-    rows = [
-        {"row": row, "email": email, "outcome": outcome, "reason": None}
-        for row, email, outcome in outcomes(extensions.db(), run.id)
-    ]
-    return render_template(
-        "import.html",
-        page="imports",
-        run=run,
-        rows=rows,
-        no_invitations=NO_INVITATIONS,
-    )
-
-
-# --- clients, history, the organisation ------------------------------------------------------
-
-
-@bp.get("/o/<slug>/clients")
-def clients(slug: str) -> str:
-    q = request.args.get("q", "")
-    found = organisations.search_clients(extensions.db(), g.membership.organisation_id, q)
-    return render_template("clients.html", page="clients", clients=found, q=q)
-
-
-@bp.get("/o/<slug>/imports")
-def imports(slug: str) -> str:
-    return render_template("imports.html", page="imports", runs=[])
-
-
-@bp.get("/o/<slug>/organisation")
-def organisation(slug: str) -> str:
-    snapshot = _snapshot()
-    return render_template(
-        "organisation.html",
-        page="organisation",
-        flash=session.pop("flash", None),
-        tags=sorted(snapshot.tags, key=str.lower),
-        attributes=sorted(snapshot.attributes.values(), key=lambda a: a.name.lower()),
-    )
-
-
-def _back_to_organisation(message: str) -> Any:
-    session["flash"] = message
-    return redirect(url_for("web.organisation", slug=g.membership.slug))
-
-
-@bp.post("/o/<slug>/organisation/tags")
-def add_tag(slug: str) -> Any:
-    name = request.form.get("name", "")
-    added = organisations.add_tags(extensions.db(), _ref(), [name])
-    return _back_to_organisation(f'Tag "{name.strip()}" added.' if added else "Already a tag.")
-
-
-ADMIN_ONLY = frozenset({"web.organisation", "web.add_tag"})
+# what only an organisation's admins may open or post (the use cases check it again)
+ADMIN_ONLY = frozenset(
+    {
+        "web.organisation",
+        "web.add_tag",
+        "web.remove_tag",
+        "web.add_attribute",
+        "web.add_choices",
+        "web.add_member",
+        "web.remove_member",
+        "web.link_sheet",
+        "web.unlink_sheet",
+        "web.create_link_code",
+        "web.undo_import",
+    }
+)
