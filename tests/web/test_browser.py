@@ -139,3 +139,33 @@ def test_an_admin_adds_a_tag_with_the_keyboard_alone(new_page):
 def test_the_file_button_is_reachable_with_the_keyboard(new_page):
     page = new_page(PRO)
     tab_to(page, "#file")
+
+
+def test_an_admin_undoes_an_import_from_the_history(new_page, tmp_path):
+    page = new_page(ADMIN)
+    roster = tmp_path / "clean.csv"
+    roster.write_text(f"{HEADER}\nzed@example.com,Abcdef1!x,Zed,Lee,19800101,female,VIP\n")
+    upload(page, roster)
+    page.click("#import-button")
+    page.wait_for_url("**/imports/*")
+    page.click("nav >> text=Imports")
+    assert page.get_attribute("#imports-chart", "role") == "img"
+    page.click("#imports tbody tr a")
+    page.click("#undo")
+    page.wait_for_selector("#flash")
+    assert "1 clients removed" in page.inner_text("#flash")
+    assert page.inner_text("#status").startswith("Status: undone")
+    page.click("nav >> text=Clients")
+    assert "zed@example.com" not in page.inner_text("#clients")
+
+
+def test_an_admin_copies_a_new_link_code(new_page):
+    page = new_page(ADMIN)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("nav >> text=Organisation")
+    page.click("#new-link-code")
+    code = page.inner_text("#link-code")
+    assert "valid until" in page.inner_text("#link-code-expiry")
+    page.click("#copy-link-code")
+    page.wait_for_selector("#copy-link-code >> text=Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == code
