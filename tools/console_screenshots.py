@@ -94,6 +94,11 @@ def take(out: Path) -> list[Path]:
                 page.click("nav >> text=Organisation")
                 page.wait_for_selector("#tags")
                 shot("organisation")
+                page.click("#new-link-code")
+                page.wait_for_selector("#link-code")
+                shot("organisation-link-code")
+                page.goto(f"{url}/o/north-clinic/organisation")  # a pro there
+                shot("forbidden-to-a-pro")
                 browser.close()
         finally:
             server.shutdown()

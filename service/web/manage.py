@@ -25,6 +25,10 @@ from .present import imports_chart
 PER_PAGE = 50
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def actor() -> Actor:
     return Actor(g.caller.email)
 
@@ -81,7 +85,8 @@ def undo_import(slug: str, import_id: str) -> Any:
     session["flash"] = (
         "This import was already undone."
         if undone.already_undone
-        else f"Undone: {undone.removed} clients removed, {undone.reverted} profiles put back."
+        else f"Undone: {_count(undone.removed, 'client')} removed, "
+        f"{_count(undone.reverted, 'profile')} put back."
     )
     return redirect(url_for("web.import_result", slug=slug, import_id=import_id))
 

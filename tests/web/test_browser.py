@@ -153,7 +153,7 @@ def test_an_admin_undoes_an_import_from_the_history(new_page, tmp_path):
     page.click("#imports tbody tr a")
     page.click("#undo")
     page.wait_for_selector("#flash")
-    assert "1 clients removed" in page.inner_text("#flash")
+    assert "1 client removed" in page.inner_text("#flash")
     assert page.inner_text("#status").startswith("Status: undone")
     page.click("nav >> text=Clients")
     assert "zed@example.com" not in page.inner_text("#clients")
