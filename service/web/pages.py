@@ -45,6 +45,7 @@ bp = Blueprint(
 )
 
 log = logging.getLogger("roster.web")
+UPLOADS = frozenset({"web.check", "web.fixed", "web.annotated", "web.start_import"})
 PUBLIC = frozenset({"web.signin", "web.static"})
 FETCH_HEADER = "X-Requested-With"  # our scripts' fetches send it: they get JSON errors
 
@@ -56,6 +57,9 @@ def current_signin() -> ConsoleSignIn:
 @bp.before_request
 def sign_in_then_authorise() -> Any:
     """Who is calling, may they see this organisation, and did the request come from us."""
+    settings = extensions.settings()
+    uploading = request.endpoint in UPLOADS
+    request.max_content_length = settings.max_upload_bytes if uploading else settings.max_body_bytes
     g.caller = g.membership = g.org = None
     g.memberships = []
     if request.endpoint in PUBLIC:

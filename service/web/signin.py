@@ -31,7 +31,7 @@ from ..auth import (
     refuse_on_app_engine,
 )
 from ..config import Settings
-from ..errors import Unauthorized
+from ..errors import ConfigError, Unauthorized
 
 IAP_ISSUER = "https://cloud.google.com/iap"
 IAP_HEADER = "x-goog-iap-jwt-assertion"
@@ -170,7 +170,7 @@ def make_signin(settings: Settings) -> ConsoleSignIn:
         return DevSignIn(settings.dev_user)
     configured = settings.iap_audience or settings.web_client_id
     if configured and len(settings.secret_key or "") < 32:
-        raise RuntimeError(
+        raise ConfigError(
             "Set ROSTER_SECRET_KEY to a random string of at least 32 characters: it signs "
             "the console's session and its CSRF tokens "
             '(python -c "import secrets; print(secrets.token_urlsafe(48))").'
@@ -179,7 +179,7 @@ def make_signin(settings: Settings) -> ConsoleSignIn:
         return IapSignIn(settings.iap_audience, settings.iap_certs_url)
     if settings.web_client_id:
         if settings.web_client_id not in settings.id_token_audiences:
-            raise RuntimeError(
+            raise ConfigError(
                 "ROSTER_WEB_CLIENT_ID must also be listed in ROSTER_ID_TOKEN_AUDIENCES."
             )
         return GoogleSignIn(settings.web_client_id, settings.id_token_certs_url)

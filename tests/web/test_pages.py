@@ -184,3 +184,25 @@ def test_the_imports_chart_counts_imports_per_day_over_thirty_days():
     assert [(b.imports, b.clients) for b in chart.bars[-2:]] == [(1, 1), (2, 5)]
     assert chart.bars[-1].height == chart.height and chart.bars[-2].height == chart.height / 2
     assert chart.total == 3  # the January import is outside the window
+
+
+def test_a_form_is_held_to_the_body_limit_and_an_upload_to_the_upload_limit(settings):
+    from service import create_app
+
+    app = create_app(
+        {"ROSTER_SETTINGS": settings.replace(max_body_bytes=200, max_upload_bytes=5000)}
+    )
+    db = extensions.db(app)
+    organisations.add_member(db, organisations.resolve(db), PRO, "pro")
+    client = app.test_client()
+    token = signed_in(client, PRO)
+    big_form = client.post(
+        "/signin", data={"email": "a@example.com", "pad": "x" * 500, "csrf_token": token}
+    )
+    upload = client.post(
+        "/o/default/upload/check",
+        data=roster_file(HEADER + "\n" + "x," * 400),
+        headers={"X-CSRF-Token": token, "X-Requested-With": "fetch"},
+    )
+    extensions.close(app)
+    assert big_form.status_code == 413 and upload.status_code == 200

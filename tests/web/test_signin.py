@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from google.auth import crypt, jwt
 
 from service import create_app, extensions, organisations
+from service.errors import ConfigError
 from service.web.signin import IAP_HEADER, IAP_ISSUER
 from tests.auth_tokens import TEST_AUDIENCE, TEST_EMAIL
 
@@ -143,7 +144,7 @@ def test_an_iap_user_who_is_not_a_member_is_forbidden(iap_client, iap_assertion)
 
 
 def test_the_console_refuses_to_start_behind_iap_without_a_secret_key(settings, iap_keys):
-    with pytest.raises(RuntimeError, match="ROSTER_SECRET_KEY"):
+    with pytest.raises(ConfigError, match="ROSTER_SECRET_KEY"):
         create_app(
             {
                 "ROSTER_SETTINGS": settings.replace(
@@ -253,9 +254,9 @@ def test_a_session_cookie_signed_with_another_key_is_ignored(settings, certs_url
 
 def test_google_sign_in_needs_a_secret_key_and_a_listed_client_id(settings):
     google = settings.replace(auth_mode="google", id_token_audiences=("a",), web_client_id="a")
-    with pytest.raises(RuntimeError, match="ROSTER_SECRET_KEY"):
+    with pytest.raises(ConfigError, match="ROSTER_SECRET_KEY"):
         create_app({"ROSTER_SETTINGS": google})
-    with pytest.raises(RuntimeError, match="ROSTER_ID_TOKEN_AUDIENCES"):
+    with pytest.raises(ConfigError, match="ROSTER_ID_TOKEN_AUDIENCES"):
         create_app({"ROSTER_SETTINGS": google.replace(web_client_id="b", secret_key=SECRET)})
 
 
