@@ -201,7 +201,7 @@ def test_a_form_is_held_to_the_body_limit_and_an_upload_to_the_upload_limit(sett
     )
     upload = client.post(
         "/o/default/upload/check",
-        data=roster_file(HEADER + "\n" + "x," * 400),
+        data=roster_file(HEADER + "\n" + "a,b,c,d,e,f\n" * 60),
         headers={"X-CSRF-Token": token, "X-Requested-With": "fetch"},
     )
     extensions.close(app)
