@@ -18,11 +18,10 @@ from marshmallow import Schema, fields
 from .. import extensions, organisations, validation_jobs
 from ..db import Database
 from ..imports.active import active_run
-from ..imports.runs import run_to_dict
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
 from . import bp
-from .schemas import ImportSchema, SummarySchema, ValidateBody
+from .schemas import ImportSchema, IssueSchema, SummarySchema, ValidateBody, ValidationResult
 from .views import body, caller, sheet_organisation, worksheet_of
 
 log = logging.getLogger("roster.api")
@@ -42,7 +41,7 @@ class GroupSchema(Schema):
 class JobResultSchema(Schema):
     summary = fields.Nested(SummarySchema)
     groups = fields.List(fields.Nested(GroupSchema))
-    issues = fields.List(fields.Dict())
+    issues = fields.List(fields.Nested(IssueSchema))
     issues_total = fields.Integer()
     notes = fields.Dict(allow_none=True)
 
@@ -107,8 +106,7 @@ def active_import(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
     organisation = sheet_organisation(spreadsheet_id, who)
     worksheet_id = request.args.get("worksheet_id", type=int)
     run = active_run(extensions.db(), organisation.id, spreadsheet_id, worksheet_id)
-    found = run_to_dict(run) if run is not None else None
-    return ActiveImportResult().dump({"import_": found}), 200
+    return ActiveImportResult().dump({"import_": run}), 200
 
 
 def _work(
@@ -123,7 +121,9 @@ def _work(
 
     def validate() -> dict[str, Any]:
         snapshot = organisations.snapshot(db, organisation_id)
-        return validate_source(sheets, spreadsheet_id, worksheet, snapshot).to_dict()
+        checked = validate_source(sheets, spreadsheet_id, worksheet, snapshot)
+        result: dict[str, Any] = ValidationResult().dump(checked)
+        return result
 
     def work() -> None:
         try:
