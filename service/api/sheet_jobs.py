@@ -17,7 +17,7 @@ from marshmallow import Schema, fields
 
 from .. import extensions, organisations, validation_jobs
 from ..db import Database
-from ..imports.active import active_run
+from ..imports.runs import active_run
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
 from . import bp

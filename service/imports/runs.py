@@ -138,6 +138,23 @@ def get_run(db: Database, run_id: str) -> ImportStatus:
         return _status(_get(session, run_id))
 
 
+def active_run(
+    db: Database, organisation_id: int, spreadsheet_id: str, worksheet_id: int | None
+) -> ImportStatus | None:
+    """The sheet's newest queued or running run (of that worksheet, when one is named): how the
+    sidebar finds a run whose start timed out."""
+    query = select(ImportRun).where(
+        ImportRun.organisation_id == organisation_id,
+        ImportRun.source == spreadsheet_id,
+        ImportRun.active_key.is_not(None),
+    )
+    if worksheet_id is not None:
+        query = query.where(ImportRun.worksheet_id == worksheet_id)
+    with db.session() as session:
+        run = session.scalars(query.order_by(ImportRun.started_at.desc())).first()
+        return _status(run) if run is not None else None
+
+
 def claim(db: Database, run_id: str, stale_after: dt.timedelta = STALE_AFTER) -> str | None:
     """Become the run's worker: a new lease, or None when another holds it or it is over."""
     lease = str(uuid.uuid4())
