@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from service import extensions, organisations
+
 DRIVER = Path(__file__).parents[2] / "apps_script" / "test" / "e2e_driver.js"
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js 20")
 
@@ -89,3 +91,64 @@ def test_the_scripts_import_starts_a_run_and_follows_it_to_the_end(
     )
     assert [s for _, _, s in out["requests"]][:2] == [200, 202]
     assert out["alerts"][-1].startswith('The import of "Clients" finished: 1 client created')
+
+
+def test_a_bound_script_connects_with_a_link_code_then_sets_up_the_template(
+    app, backend, spreadsheet, make_token, emulator
+):
+    """SPEC §6: an audience nobody configured is refused, connected with an admin's code, then
+    accepted for this sheet; Set up template builds the org's dropdowns from `schema`."""
+    linking = pytest.importorskip("service.admin.linking", reason="the admin API is not merged")
+    from service.admin.access import Actor
+
+    db = extensions.db(app)
+    organisation = organisations.resolve(db)
+    organisations.add_member(db, organisation, "admin@example.org", "admin")
+    organisations.add_attribute(db, organisation, "Plan", "choice", ["Basic", "Pro"])
+    code = linking.create_link_code(db, Actor("admin@example.org"), None).code
+    bound = make_token(aud="1234-bound-copy.apps.googleusercontent.com")
+    sheets = [{"name": "Clients", "sheetId": 111, "lastRow": 4}]
+
+    refused = run_script(
+        backend, token=bound, spreadsheetId=spreadsheet, sheets=sheets, steps=["menuValidate"]
+    )
+    assert refused["requests"][0][2] == 401
+    assert "Connect to Roster" in refused["alerts"][0]
+
+    wrong = run_script(
+        backend,
+        token=bound,
+        spreadsheetId=spreadsheet,
+        sheets=sheets,
+        answers=[{"button": "OK", "text": "WRONG-CODE-0000"}],
+        steps=["menuConnect"],
+    )
+    assert wrong["alerts"][1].startswith("Roster did not connect this spreadsheet: This link code")
+
+    connected = run_script(
+        backend,
+        token=bound,
+        spreadsheetId=spreadsheet,
+        sheets=[{"name": "Clients", "sheetId": 111, "values": [], "maxRows": 20}],
+        answers=[{"button": "OK", "text": code}],
+        steps=["menuConnect", "menuValidate", "menuSetUpTemplate"],
+    )
+    assert [status for _, _, status in connected["requests"]] == [200, 200, 200]
+    assert 'connected to the Roster organisation "default"' in connected["alerts"][1]
+    rules = {
+        c["range"]: c["rule"]["values"]
+        for c in connected["calls"]
+        if c["method"] == "setDataValidation"
+    }
+    assert rules["G2:G20"] == ["VIP"]
+    assert rules["I2:I20"] == ["Basic", "Pro"]
+
+    used = run_script(
+        backend,
+        token=bound,
+        spreadsheetId=spreadsheet,
+        sheets=sheets,
+        answers=[{"button": "OK", "text": code}],
+        steps=["menuConnect"],
+    )
+    assert "already used" in used["alerts"][1]
