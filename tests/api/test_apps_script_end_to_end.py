@@ -106,7 +106,7 @@ def test_a_bound_script_connects_with_a_link_code_then_sets_up_the_template(
     organisations.add_member(db, organisation, "admin@example.org", "admin")
     organisations.add_attribute(db, organisation, "Plan", "choice", ["Basic", "Pro"])
     code = linking.create_link_code(db, Actor("admin@example.org"), None).code
-    bound = make_token(aud="1234-bound-copy.apps.googleusercontent.com")
+    bound = make_token(audience="1234-bound-copy.apps.googleusercontent.com")
     sheets = [{"name": "Clients", "sheetId": 111, "lastRow": 4}]
 
     refused = run_script(
