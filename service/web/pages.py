@@ -7,6 +7,7 @@ body is read. Views call the same use cases as the API.
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any
 
@@ -19,6 +20,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -28,10 +30,11 @@ from .. import extensions, organisations
 from ..admin import setup
 from ..admin.access import Actor
 from ..api.schemas import ImportResult
+from ..api.views import dispatch
 from ..errors import Forbidden, NotFound, RosterError, Unauthorized, problem
 from ..imports.runs import get_run
 from ..roster.organisation import OrgSnapshot
-from ..uploads import Upload, annotated_copy, import_upload, validate_upload
+from ..uploads import Download, Upload, annotated_copy, fixed_copy, import_upload, validate_upload
 from . import csrf
 from .present import group_issues
 from .signin import ConsoleSignIn, DevSignIn, GoogleSignIn
@@ -218,15 +221,15 @@ def annotated(slug: str) -> Response:
 
 @bp.post("/o/<slug>/upload/fixed")
 def fixed(slug: str) -> Response:
-    from ..uploads import fixed_copy
-
     sent = _upload()
     return _download(fixed_copy(sent, None, _snapshot()))
 
 
-def _download(file: Any) -> Response:
-    response = Response(file.data, mimetype=file.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+def _download(file: Download) -> Response:
+    # send_file encodes any file name safely in Content-Disposition
+    response = send_file(
+        io.BytesIO(file.data), file.mimetype, as_attachment=True, download_name=file.filename
+    )
     response.headers["Cache-Control"] = "no-store"  # it holds temporary passwords
     return response
 
@@ -234,8 +237,6 @@ def _download(file: Any) -> Response:
 @bp.post("/o/<slug>/upload/import")
 def start_import(slug: str) -> Any:
     """Check the file again and start its import; the page then polls the progress."""
-    from ..api.views import dispatch
-
     sent = _upload()
     checked = validate_upload(sent, None, _snapshot())
     started = import_upload(

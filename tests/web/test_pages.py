@@ -165,7 +165,7 @@ def test_the_annotated_copy_is_a_workbook_with_a_comment_on_each_wrong_cell(clie
         "/o/default/upload/annotated", data=roster_file(text), headers={"X-CSRF-Token": token}
     )
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == 'attachment; filename="r-annotated.xlsx"'
+    assert response.headers["Content-Disposition"] == "attachment; filename=r-annotated.xlsx"
     assert response.headers["Cache-Control"] == "no-store"
     sheet = load_workbook(io.BytesIO(response.data)).active
     commented = [c.coordinate for row in sheet.iter_rows() for c in row if c.comment]
@@ -206,3 +206,16 @@ def test_a_form_is_held_to_the_body_limit_and_an_upload_to_the_upload_limit(sett
     )
     extensions.close(app)
     assert big_form.status_code == 413 and upload.status_code == 200
+
+
+def test_a_download_keeps_a_non_ascii_file_name_safely_encoded(client):
+    token = signed_in(client, PRO)
+    text = f"{HEADER}\nAnn@Example.com,Abcdef1!x,Ann,Lee,19800101,female\n"
+    response = client.post(
+        "/o/default/upload/fixed",
+        data=roster_file(text, 'équipe "A".csv'),
+        headers={"X-CSRF-Token": token},
+    )
+    disposition = response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''%C3%A9quipe%20%22A%22-fixed.csv" in disposition
+    assert "\n" not in disposition

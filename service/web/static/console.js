@@ -23,6 +23,14 @@ async function post(url, body) {
   return response;
 }
 
+// The file name of a Content-Disposition header: filename*=UTF-8''… first, then filename=.
+function downloadName(disposition) {
+  const encoded = disposition.match(/filename\*=UTF-8''([^;]+)/i);
+  if (encoded) return decodeURIComponent(encoded[1]);
+  const plain = disposition.match(/filename="?([^";]+)"?/i);
+  return plain ? plain[1] : "roster";
+}
+
 function showError(message) {
   const box = document.getElementById("upload-error");
   box.textContent = message;
@@ -61,8 +69,7 @@ function setUpUpload(form) {
     showError("");
     try {
       const response = await post(url, withFile());
-      const disposition = response.headers.get("Content-Disposition") || "";
-      const name = (disposition.match(/filename="([^"]+)"/) || [])[1] || "roster";
+      const name = downloadName(response.headers.get("Content-Disposition") || "");
       const link = document.createElement("a");
       link.href = URL.createObjectURL(await response.blob());
       link.download = name;
