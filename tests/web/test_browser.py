@@ -53,9 +53,16 @@ def test_a_pro_fixes_a_file_imports_it_with_progress_and_finds_the_clients(new_p
 
     upload(page, fixed)
     assert page.inner_text("#all-clean") == "Every cell is fine: this roster is ready to import."
+    seen: list[str] = []  # what the progress bar showed, logged before the page moves on
+    page.on("console", lambda message: seen.append(message.text))
+    page.evaluate(
+        """() => { const bar = document.getElementById('import-progress');
+             new MutationObserver(() => console.log(`progress ${bar.value}/${bar.max}`))
+               .observe(bar, {attributes: true}); }"""
+    )
     page.click("#import-button")
-    page.wait_for_selector("#progress-section:not([hidden])")
     page.wait_for_url("**/imports/*")
+    assert "progress 3/3" in seen
     assert page.inner_text("#status").startswith("Status: succeeded")
     assert page.inner_text("#created") == "3"
     assert "No invitations were sent" in page.inner_text("#no-invitations")
