@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import pytest
+from werkzeug.serving import make_server
+
+from service import create_app, extensions, organisations
+from tests.auth_tokens import TEST_AUDIENCE, TEST_EMAIL
 from tests.web.conftest import ADMIN, PRO
 
 HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender,tag"
@@ -176,3 +182,63 @@ def test_an_admin_copies_a_new_link_code(new_page):
     page.click("#copy-link-code")
     page.wait_for_selector("#copy-link-code >> text=Copied")
     assert page.evaluate("navigator.clipboard.readText()") == code
+
+
+@pytest.fixture
+def google_console(settings, certs_url):
+    """The console with Sign in with Google, its tokens verified against local certificates."""
+    app = create_app(
+        {
+            "ROSTER_SETTINGS": settings.replace(
+                auth_mode="google",
+                id_token_audiences=(TEST_AUDIENCE,),
+                id_token_certs_url=certs_url,
+                web_client_id=TEST_AUDIENCE,
+                secret_key="a-browser-test-secret-key-0123456789-abcdef",
+            )
+        }
+    )
+    db = extensions.db(app)
+    organisations.add_member(db, organisations.resolve(db), TEST_EMAIL, "pro")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    extensions.close(app)
+
+
+def google_button_answers(browser, url: str, credential: str):
+    """Open the sign-in page and answer as Google's button does, with `credential`."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("https://accounts.google.com/**", lambda route: route.abort())  # offline here
+    page.goto(f"{url}/signin")
+    page.evaluate("(credential) => window.rosterGoogleSignIn({credential})", credential)
+    return context, page
+
+
+def test_a_google_id_token_from_the_button_signs_the_browser_in(
+    browser, google_console, make_token
+):
+    context, page = google_button_answers(browser, google_console, make_token())
+    page.wait_for_url("**/o/default/upload")
+    assert page.inner_text("#who") == TEST_EMAIL
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        pytest.param({"signed_by_stranger": True}, id="forged"),
+        pytest.param({"audience": "another-app.apps.googleusercontent.com"}, id="foreign audience"),
+    ],
+)
+def test_a_forged_or_foreign_google_id_token_leaves_the_browser_signed_out(
+    browser, google_console, make_token, claims
+):
+    context, page = google_button_answers(browser, google_console, make_token(**claims))
+    page.wait_for_selector("#signin-error:not([hidden])")
+    assert page.url.endswith("/signin")
+    page.goto(f"{google_console}/o/default/upload")
+    assert page.url.startswith(f"{google_console}/signin")  # sent back to sign in
+    context.close()
