@@ -111,3 +111,6 @@ def new_page(browser, console) -> Iterator[Callable[..., object]]:
     yield open_as
     for context in contexts:
         context.close()
+
+
+from tests.web.iap_tokens import iap_assertion, iap_keys  # noqa: E402,F401  (fixtures)

@@ -9,8 +9,10 @@ import pytest
 from werkzeug.serving import make_server
 
 from service import create_app, extensions, organisations
+from service.web.signin import IAP_HEADER
 from tests.auth_tokens import TEST_AUDIENCE, TEST_EMAIL
 from tests.web.conftest import ADMIN, PRO
+from tests.web.iap_tokens import IAP_AUDIENCE
 
 HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender,tag"
 # every mistake here has one obvious fix, so the fixed copy is clean
@@ -241,4 +243,50 @@ def test_a_forged_or_foreign_google_id_token_leaves_the_browser_signed_out(
     assert page.url.endswith("/signin")
     page.goto(f"{google_console}/o/default/upload")
     assert page.url.startswith(f"{google_console}/signin")  # sent back to sign in
+    context.close()
+
+
+@pytest.fixture
+def iap_console(settings, iap_keys):
+    """The console behind (a stand-in for) Identity-Aware Proxy: the browser sends its header."""
+    app = create_app(
+        {
+            "ROSTER_SETTINGS": settings.replace(
+                auth_mode="google",
+                id_token_audiences=(TEST_AUDIENCE,),
+                iap_audience=IAP_AUDIENCE,
+                iap_certs_url=iap_keys[2],
+                secret_key="a-browser-test-secret-key-0123456789-abcdef",
+            )
+        }
+    )
+    db = extensions.db(app)
+    organisations.add_member(db, organisations.resolve(db), TEST_EMAIL, "pro")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    extensions.close(app)
+
+
+@pytest.mark.parametrize(
+    ("claims", "status"),
+    [
+        pytest.param({}, 200, id="signed by IAP"),
+        pytest.param(None, 401, id="unsigned"),
+        pytest.param({"forged": True}, 401, id="forged"),
+        pytest.param({"audience": "/projects/9/apps/other"}, 401, id="foreign audience"),
+    ],
+)
+def test_behind_iap_only_an_assertion_of_ours_opens_the_console(
+    browser, iap_console, iap_assertion, claims, status
+):
+    headers = {} if claims is None else {IAP_HEADER: iap_assertion(**claims)}
+    context = browser.new_context(extra_http_headers=headers)
+    page = context.new_page()
+    response = page.goto(f"{iap_console}/o/default/upload")
+    assert response.status == status
+    if status == 200:
+        assert page.inner_text("#who") == TEST_EMAIL
+        assert page.query_selector("text=Sign out") is None  # IAP owns the session
     context.close()
