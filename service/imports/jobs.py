@@ -19,6 +19,7 @@ from ..db import Database
 from ..errors import ImportBlocked, RosterError
 from ..roster.engine import Validation, validate_grid
 from ..roster.notes import plan_result_notes
+from ..roster.wording import plural
 from ..sources.google_sheets import GoogleSheets
 from ..sources.locate import read_source
 from ..validation import validate_source
@@ -26,6 +27,7 @@ from . import clients, runs
 from .outcomes import UPDATE_RULES, failed_rows
 from .passwords import PasswordHashing
 from .plan import ImportPlan, plan_import
+from .report import blocked_message
 from .runs import ImportRequest, ImportStatus
 
 NO_INVITATIONS = "No invitations were sent: give each client their temporary password yourself."
@@ -81,7 +83,18 @@ def start_import(
     if dry_run:
         return Started(plan.counts(), prepared, blocked=plan.blocked_whole)
     if plan.blocked_whole:
-        raise ImportBlocked(checked.validation)
+        is_file = checked.grid.sheet_id is None
+        raise ImportBlocked(
+            checked.validation,
+            blocked_message(
+                checked.validation,
+                source,
+                is_file,
+                mode == "skip_invalid",
+                via_cli=False,
+                update_existing=update_existing,
+            ),
+        )
     request = ImportRequest(
         source=source,
         worksheet_id=checked.grid.sheet_id,
@@ -192,8 +205,8 @@ def _show_results(
         return f"The clients are imported, but the results could not be shown in the sheet: {error}"
     if misplaced:
         return (
-            f"{misplaced} rows moved or changed during the import, or carry a person's note "
-            "on their email cell: their results are counted here but not noted in the sheet."
+            f"{plural(misplaced, 'row')} moved or changed during the import, or had a person's "
+            "note on the email cell: their results are counted here but not noted in the sheet."
         )
     return None
 
