@@ -110,9 +110,16 @@ def add_paths(spec: APISpec, problems: Problems) -> None:
     spec.path(
         path=f"{v1}/orgs/{{slug}}/members/{{email}}",
         operations={
+            "patch": op(
+                "Make a member an admin or a pro; the last admin stays (admins)",
+                [SLUG, _path("email")],
+                200,
+                "MemberResult",
+                body="RoleBody",
+            ),
             "delete": op(
                 "Remove a member; the last admin stays (admins)", [SLUG, _path("email")], 204, None
-            )
+            ),
         },
     )
     spec.path(

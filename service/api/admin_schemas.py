@@ -110,6 +110,10 @@ class MemberBody(_Body):
     role = fields.String(load_default="pro", validate=validate.OneOf(ROLES))
 
 
+class RoleBody(_Body):
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
 class MemberSchema(Schema):
     email = fields.String()
     role = fields.String(validate=validate.OneOf(ROLES))
@@ -248,6 +252,7 @@ NAMES = [
     "AttributesResult",
     "AttributeResult",
     "MemberBody",
+    "RoleBody",
     "MembersResult",
     "MemberResult",
     "SheetBody",

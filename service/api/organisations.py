@@ -86,6 +86,14 @@ def members_add(slug: str) -> Any:
     return s.MemberResult().dump({"member": added}), 201
 
 
+@bp.patch("/orgs/<slug>/members/<email>")
+def members_change_role(slug: str, email: str) -> Any:
+    actor = org_actor()
+    data = json_body(s.RoleBody())
+    changed = setup.change_role(extensions.db(), actor, slug, email, data["role"])
+    return s.MemberResult().dump({"member": changed}), 200
+
+
 @bp.delete("/orgs/<slug>/members/<email>")
 def members_remove(slug: str, email: str) -> Any:
     setup.remove_member(extensions.db(), org_actor(), slug, email)
