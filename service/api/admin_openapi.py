@@ -64,7 +64,13 @@ def add_paths(spec: APISpec, problems: Problems) -> None:
     spec.path(
         path=f"{v1}/orgs",
         operations={
-            "get": op("Your organisations, with your role", [], 200, "OrganisationsResult")
+            "get": op(
+                "Your organisations, with your role",
+                [],
+                200,
+                "OrganisationsResult",
+                query="PagingQuery",
+            )
         },
     )
     collections = [

@@ -51,7 +51,7 @@ class OrganisationSchema(Schema):
     role = fields.String(validate=validate.OneOf(ROLES))
 
 
-class OrganisationsResult(Schema):
+class OrganisationsResult(_Page):
     organisations = fields.List(fields.Nested(OrganisationSchema))
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from .. import extensions
 from ..admin import linking, setup
+from ..admin.access import Page
 from . import admin_schemas as s
 from . import bp
 from .callers import json_body, org_actor, page_of, paging, query
@@ -14,8 +15,11 @@ from .callers import json_body, org_actor, page_of, paging, query
 @bp.get("/orgs")
 def orgs_list() -> Any:
     actor = org_actor()
-    found = setup.list_organisations(extensions.db(), actor)
-    return s.OrganisationsResult().dump({"organisations": found}), 200
+    wanted = paging(query(s.PagingQuery()))
+    found = setup.list_organisations(extensions.db(), actor)  # a person's few: paged here
+    start = (wanted.page - 1) * wanted.per_page
+    page = Page(found[start : start + wanted.per_page], wanted.page, wanted.per_page, len(found))
+    return page_of(s.OrganisationsResult(), "organisations", page), 200
 
 
 @bp.get("/orgs/<slug>/tags")

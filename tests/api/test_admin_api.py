@@ -49,6 +49,8 @@ def test_a_pro_lists_their_organisations_with_their_role(app, client, auth):
         {"slug": "default", "name": "Default organisation", "role": "pro"},
         {"slug": "north-clinic", "name": "north-clinic", "role": "admin"},
     ]
+    second = client.get("/api/v1/orgs?page=2&per_page=1", headers=auth()).json
+    assert ([o["slug"] for o in second["organisations"]], second["total"]) == (["north-clinic"], 2)
 
 
 @pytest.mark.parametrize(
