@@ -93,7 +93,7 @@ def members_add(slug: str) -> Any:
 @bp.patch("/orgs/<slug>/members/<email>")
 def members_change_role(slug: str, email: str) -> Any:
     actor = org_actor()
-    data = json_body(s.RoleBody())
+    data = admin_body(actor, slug, s.RoleBody(), "change roles")
     changed = setup.change_role(extensions.db(), actor, slug, email, data["role"])
     return s.MemberResult().dump({"member": changed}), 200
 
