@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python -m benchmarks.validate
 	$(BIN)/python -m benchmarks.sheets_calls
 	$(BIN)/python -m benchmarks.import_speed
+	$(BIN)/python -m benchmarks.admin
 
 # the sidebar in each state (docs/apps_script/*.png) and every console page (docs/console/*.png),
 # in headless Chromium

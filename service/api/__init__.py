@@ -20,12 +20,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @bp.before_request
 def limit_body() -> None:
-    """API bodies are small JSON; only a roster file may be large."""
-    from .files import UPLOAD_ENDPOINTS
-
-    settings = extensions.settings()
-    uploading = request.endpoint in UPLOAD_ENDPOINTS
-    request.max_content_length = settings.max_upload_bytes if uploading else settings.max_body_bytes
+    """API bodies are small JSON; a roster file's route raises it (bodies.authorised)."""
+    request.max_content_length = extensions.settings().max_body_bytes
 
 
 def problem_response(status: int, title: str, detail: str, **extra: object) -> Response:
@@ -39,6 +35,7 @@ def problem_response(status: int, title: str, detail: str, **extra: object) -> R
 def init_app(app: Flask) -> None:
     """Register the API's routes, /healthz, and one problem+json answer for every error."""
     from . import (  # noqa: F401  (importing them registers their routes on bp)
+        bodies,
         connect,
         files,
         history,
@@ -49,6 +46,7 @@ def init_app(app: Flask) -> None:
         views,
     )
 
+    bodies.install(app)  # bodies read after authorisation, within limits (bodies.py)
     app.register_blueprint(bp)
     app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
 

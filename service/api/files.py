@@ -16,12 +16,11 @@ from ..errors import BadBody
 from ..roster.organisation import OrgSnapshot
 from ..sources import locate
 from ..uploads import Upload, import_upload, validate_upload
-from . import bp
+from . import bodies, bp
 from .callers import org_actor
 from .schemas import ImportResult, PlanResult, ValidationResult
 from .views import dispatch
 
-UPLOAD_ENDPOINTS = frozenset({"api.validate_file", "api.import_file"})
 NO_FILE = "Send the roster as the multipart form field `file` (.csv, .xlsx or .ods)."
 
 
@@ -50,6 +49,7 @@ def _member_organisation(slug: str) -> tuple[str, int, OrgSnapshot]:
     email = org_actor().email
     assert email is not None  # a verified caller always has one
     organisation = organisations.resolve(extensions.db(), slug=slug, member=email)
+    bodies.authorised(upload=True)  # a member: the file may be read, up to the upload limit
     return email, organisation.id, organisations.snapshot(extensions.db(), organisation.id)
 
 
