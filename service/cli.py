@@ -420,3 +420,7 @@ def db_upgrade() -> None:
     with database(Settings.from_env()):
         pass
     click.echo("Database is up to date.")
+
+
+# the set-up and history commands register themselves on the groups above
+from . import cli_admin  # noqa: E402, F401

@@ -24,6 +24,7 @@ from ..sources.google_sheets import GoogleSheets
 from ..sources.locate import read_source
 from ..validation import validate_source
 from . import clients, runs
+from .outcomes import UPDATE_RULES, failed_rows
 from .passwords import PasswordHashing
 from .plan import ImportPlan, plan_import
 from .report import blocked_message
@@ -102,8 +103,15 @@ def start_import(
         mode=mode,
         update_existing=update_existing,
     )
+    failed = failed_rows(checked.grid, checked.validation, plan.blocked)
     run = runs.open_run(
-        db, organisation_id, request, checked.validation.rows, len(plan.blocked), _stale(settings)
+        db,
+        organisation_id,
+        request,
+        checked.validation.rows,
+        len(plan.blocked),
+        _stale(settings),
+        lambda session, run_id: clients.record_failed(session, run_id, failed),
     )
     return Started(plan.counts(), prepared, run)
 
@@ -148,7 +156,9 @@ def work(
                 return runs.release(db, run_id, lease)
         # shown before the run is marked done, so whoever polls sees them together
         shown = _show_results(db, sheets, run, prepared)
-        return runs.finish(db, run_id, "succeeded", " ".join(filter(None, [NO_INVITATIONS, shown])))
+        rules = UPDATE_RULES if run.update_existing else None
+        message = " ".join(filter(None, [NO_INVITATIONS, rules, shown]))
+        return runs.finish(db, run_id, "succeeded", message)
     except runs.LeaseLost:
         return runs.get_run(db, run_id)
     except Exception as error:
