@@ -17,7 +17,7 @@ from .config import Settings
 from .db import Database
 from .errors import ImportBlocked, RosterError
 from .imports import jobs, report
-from .imports.clients import list_clients
+from .imports.clients import list_clients, outcomes
 from .imports.passwords import PasswordHashing
 from .imports.runs import ImportStatus
 from .roster.engine import Validation
@@ -240,7 +240,8 @@ def import_(
             run = jobs.work(
                 db, sheets, hashing, settings, started.run.id, progress, started.prepared
             )
-    result = ImportSchema().dump(run)
+        unchanged = sum(1 for *_, outcome in outcomes(db, run.id) if outcome == "unchanged")
+    result = {**ImportSchema().dump(run), "unchanged": unchanged}
     lines = report.result_lines(
         result, groups, source=source, is_file=is_file, update_existing=update_existing
     )

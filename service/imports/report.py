@@ -7,7 +7,6 @@ and `roster fix` for a file) and the options given (no "skip invalid rows" when 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,15 +116,6 @@ def left_out(validation: Validation, update_existing: bool = False) -> list[Left
     return groups
 
 
-def row_reasons(issues: Iterable[Issue]) -> dict[int, str]:
-    """Each row with errors and why, cell by cell: the reason of a `failed` per-row outcome."""
-    reasons: dict[int, list[str]] = {}
-    for issue in issues:
-        if issue.is_error and issue.row is not None and issue.row > 1:
-            reasons.setdefault(issue.row, []).append(f"{issue.cell}: {issue.message}")
-    return {row: " ".join(parts) for row, parts in sorted(reasons.items())}
-
-
 def where_to_look(source: str, is_file: bool, via_cli: bool) -> str:
     """Where a pro sees each cell's message and applies the fixes, for this kind of source."""
     if not is_file:
@@ -191,11 +181,18 @@ def result_lines(
     update_existing: bool,
     via_cli: bool = True,
 ) -> list[str]:
-    """The sentences that close an import: counts, what was left out and why, what to do."""
+    """The sentences that close an import: counts, what was left out and why, what to do.
+
+    The run's own message (no invitations; for an update, that passwords are never changed and
+    tags only added: `outcomes.UPDATE_RULES`) follows these lines.
+    """
     counts = [f"{result['created']:,} created", f"{result['updated']:,} updated"]
-    if "unchanged" in result:
-        counts.append(f"{result['unchanged']:,} unchanged")
-    counts.append(f"{result['skipped']:,} skipped")
+    skipped = result["skipped"]
+    if update_existing:  # the run counts the unchanged among the skipped: say them apart
+        unchanged = result.get("unchanged", 0)
+        counts.append(f"{unchanged:,} unchanged")
+        skipped -= unchanged
+    counts.append(f"{skipped:,} skipped")
     lines = [f"Import {result['status']}: {', '.join(counts)}."]
     failed = result["failed_rows"]
     if failed:
@@ -205,11 +202,6 @@ def result_lines(
     lines += [f"  {group.line()}" for group in groups]
     if failed:
         lines.append(where_to_look(source, is_file, via_cli))
-    if update_existing:
-        lines.append(
-            "Existing clients' passwords are never changed, and their tags are only added "
-            "(none is removed)."
-        )
     return lines
 
 

@@ -370,3 +370,21 @@ def test_the_readme_shows_what_validate_really_prints_for_the_example(run_cli):
     run_cli("demo")
     _, out, _ = run_cli("validate", str(EXAMPLES / "roster.csv"))
     assert out == shown
+
+
+def test_update_existing_with_two_real_changes_reports_two_updated_and_the_rest_unchanged(
+    run_cli, tmp_path
+):
+    rows = [
+        "ann@example.com,Abcdef1!x,Ann,Lee,19800101,female,",
+        "bob@example.com,Abcdef1!y,Bob,Ray,19810202,male,",
+        "cy@example.com,Abcdef1!z,Cy,Fox,19820303,male,",
+    ]
+    run_cli("import", write(tmp_path, "first.csv", HEADER, *rows))
+    changed = [rows[0].replace(",Lee,", ",Lee-Hart,"), rows[1].replace("19810202", "19810203")]
+    code, out, _ = run_cli(
+        "import", write(tmp_path, "again.csv", HEADER, *changed, rows[2]), "--update-existing"
+    )
+    assert code == 0, out
+    assert "Import succeeded: 0 created, 2 updated, 1 unchanged, 0 skipped." in out
+    assert out.count("Passwords are never changed") == 1 and "tags are only added" in out
