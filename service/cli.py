@@ -192,6 +192,7 @@ def import_(
                 skip_invalid,
                 via_cli=True,
                 update_existing=update_existing,
+                can_fix=_has_fix(),
             )
             if fmt == "json":
                 _echo_json({**ValidationResult().dump(blocked.validation), "message": why})
@@ -213,6 +214,7 @@ def import_(
                         via_cli=True,
                         dry_run=True,
                         update_existing=update_existing,
+                        can_fix=_has_fix(),
                     )
                 )
             said.append(
@@ -243,7 +245,12 @@ def import_(
         unchanged = sum(1 for *_, outcome in outcomes(db, run.id) if outcome == "unchanged")
     result = {**ImportSchema().dump(run), "unchanged": unchanged}
     lines = report.result_lines(
-        result, groups, source=source, is_file=is_file, update_existing=update_existing
+        result,
+        groups,
+        source=source,
+        is_file=is_file,
+        update_existing=update_existing,
+        can_fix=_has_fix(),
     )
     if run.message:
         lines.append(run.message)
@@ -403,6 +410,11 @@ def clients_list(org: str | None, fmt: str) -> None:
             f"  {c.gender}  {','.join(c.tags)}"
         )
     click.echo(f"{plural(len(listed), 'client')}.")
+
+
+def _has_fix() -> bool:
+    """Whether `roster fix` exists, so that advice never names a missing command."""
+    return "fix" in main.commands
 
 
 def _echo_json(document: dict[str, Any]) -> None:

@@ -58,6 +58,12 @@ def test_a_file_import_says_where_to_see_the_messages_and_how_to_fix():
     assert "note" not in " ".join(lines)
 
 
+def test_a_file_import_without_roster_fix_does_not_advise_it():
+    advice = report.where_to_look("r.xlsx", is_file=True, via_cli=True, can_fix=False)
+    assert "roster fix" not in advice and "--annotate" in advice
+    assert "-o fixed.xlsx" in report.where_to_look("r.xlsx", True, True)
+
+
 def test_a_sheet_import_points_at_the_notes_not_at_a_file_command():
     lines = report.result_lines(
         {**RESULT, "failed_rows": 1},
