@@ -41,7 +41,7 @@ def is_valid(value: str) -> bool:
         value.isascii()
         and len(value) <= MAX_LENGTH
         and ADDRESS.fullmatch(value.lower()) is not None
-        and len(value.split("@")[0]) <= MAX_NAME_PART
+        and value.find("@") <= MAX_NAME_PART  # the pattern allows one @ only
     )
 
 
