@@ -258,6 +258,9 @@ HEADER_KINDS = [
      '"email_address"?', "email_address"),
     ("Emial", "header.unknown", '"Emial" is not a Roster column: did you mean '
      '"email_address"?', NONE),
+    ("Set", "header.unknown", '"Set" is not a Roster column: rename it to one of '
+     "email_address, initial_password, first_name, last_name, birthdate, gender, tag, "
+     "external_id or attribute:<Name>, or delete the column.", NONE),
     ("Colour", "header.unknown", '"Colour" is not a Roster column: rename it to one of '
      "email_address, initial_password, first_name, last_name, birthdate, gender, tag, "
      "external_id or attribute:<Name>, or delete the column.", NONE),
