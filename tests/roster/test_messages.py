@@ -338,3 +338,8 @@ def test_a_repeated_column_and_a_missing_one_and_an_extra_cell_say_where():
             "(H1 is empty).",
         )
     ]
+
+
+def test_a_three_letter_word_one_letter_from_a_tag_is_not_taken_for_it():
+    _, [issue] = check_value("tag", "VIA")
+    assert "Did you mean" not in issue.message
