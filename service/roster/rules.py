@@ -291,6 +291,15 @@ def known_tag(tags: frozenset[str]) -> Callable[[str], None]:
 
 
 _COMMA_NUMBER = re.compile(r"[+-]?[0-9]+(?:,[0-9]+)+")
+# one comma not followed by exactly three digits: 72,5 is 72.5; 1,000 may be a thousand
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})")
+
+
+def fix_decimal_comma(value: str) -> str | None:
+    """`72,5` -> `72.5`, as European spreadsheets write it; None when the comma may group."""
+    return value.replace(",", ".") if _DECIMAL_COMMA.fullmatch(value) else None
+
+
 _WITH_UNIT = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?\s*([^\s0-9.,+-][^0-9]{0,9})")
 
 
@@ -304,6 +313,11 @@ class Number(fields.Field):
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Decimal:
         if not isinstance(value, str) or not _NUMBER.fullmatch(value):
             unit = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
+            if isinstance(value, str) and (point := fix_decimal_comma(value)):
+                raise fail(
+                    "attribute.not_a_number",
+                    f'The {self.label} uses a decimal comma: write "{point}", with a point.',
+                )
             if isinstance(value, str) and _COMMA_NUMBER.fullmatch(value):
                 raise fail(
                     "attribute.not_a_number",
@@ -350,7 +364,7 @@ def attribute_field(definition: AttributeDefinition) -> fields.Field:
     """The field for one `attribute:<Name>` column, by the attribute's type."""
     label = f'attribute "{definition.name}"'
     if definition.type == "number":
-        return Number(label)
+        return Number(label, metadata={"fix": fix_decimal_comma})
     if definition.type == "date":
         return CompactDate("attribute", label, metadata={"fix": fix_date})
     if definition.type == "boolean":

@@ -210,7 +210,9 @@ KINDS = [
          'The attribute "Weight" must be a plain number, without "kg": write the number '
          "alone, in the unit your organisation uses.", NONE),
     Kind("a decimal comma", "attribute:Weight", "72,5", "attribute.not_a_number",
-         'The attribute "Weight" has a comma in "72,5": write a decimal point (such as 72.5) '
+         'The attribute "Weight" uses a decimal comma: write "72.5", with a point.', "72.5"),
+    Kind("a thousands separator", "attribute:Weight", "1,000", "attribute.not_a_number",
+         'The attribute "Weight" has a comma in "1,000": write a decimal point (such as 72.5) '
          "and no thousands separators.", NONE),
     Kind("words for a number", "attribute:Weight", "about seventy", "attribute.not_a_number",
          'The attribute "Weight" must be a number: digits with an optional sign and one '
