@@ -285,6 +285,14 @@ def test_the_table_covers_at_least_forty_kinds_of_mistake():
     assert len({(k.column, k.mistake) for k in KINDS}) == len(KINDS)
 
 
+def test_wrappers_inside_wrappers_are_all_named_and_all_removed_by_the_fix():
+    _, issues = check_value("email_address", "Ann Lee <mailto:ann@example.com>")
+    assert [(i.code, i.fix) for i in issues] == [
+        ("email.display_name", "ann@example.com"),
+        ("email.mailto", "ann@example.com"),
+    ]
+
+
 def test_the_four_classic_email_mistakes_get_four_different_messages():
     values = ["ana@lopez@gmail.com", "ana.notld@gmail", "@gmail.com", "ana lopez@gmail.com"]
     messages = {check_value("email_address", value)[1][0].message for value in values}
