@@ -21,7 +21,8 @@ from .imports.runs import ImportBlocked, run_to_dict
 from .models import Client, Organisation
 from .roster.engine import Validation
 from .roster.issues import Issue
-from .sources import locate, workbook
+from .sources import locate
+from .sources.annotate import annotate as write_annotated
 from .validation import validate_source
 from .wiring import Roster
 
@@ -112,11 +113,20 @@ def validate(
         )
         grid, validation, extra = checked.grid, checked.validation, checked.to_dict()
         if annotate:
-            workbook.annotate(source, grid, validation.issues, annotate)
+            write_annotated(source, grid, validation.issues, annotate)
     if fmt == "json":
-        click.echo(json.dumps({**extra, **validation.to_dict()}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {"worksheet": grid.title, **extra, **validation.to_dict()},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
+        click.echo(f"Worksheet read: {_tab(grid)}")
         _print_issues(validation)
+        if is_file and any(i.fix is not None for i in validation.issues):
+            click.echo(f"Apply the suggested fixes to a copy: roster fix {source} -o FIXED")
         if notes := extra.get("notes"):
             click.echo(
                 f"Sheet notes: {notes['written']} written, {notes['cleared']} cleared, "
@@ -125,6 +135,15 @@ def validate(
         if annotate:
             click.echo(f"Annotated copy written to {annotate}.")
     sys.exit(EXIT_ERRORS if validation.summary["errors"] else EXIT_OK)
+
+
+def _tab(grid: Any) -> str:
+    """The tab read, and the other tabs a workbook has, so that a wrong guess shows."""
+    others = [t for t in grid.tabs if t != grid.title]
+    if not others:
+        return f'"{grid.title}"'
+    listed = ", ".join(f'"{t}"' for t in others)
+    return f'"{grid.title}" (other tabs: {listed}; choose one with --worksheet TITLE)'
 
 
 def _worksheet(source: str, worksheet: str | None) -> str | int | None:

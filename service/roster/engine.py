@@ -239,8 +239,24 @@ def validate_grid(grid: Grid, org: OrgSnapshot) -> Validation:
     """Check every cell of a roster grid (SPEC §2) and return issues sorted by cell."""
     rows, width = used_extent(grid)
     check_size(1, width)  # rows were counted by used_extent, blank ones left out
+    if len(grid.tabs) > 1 and not any(h.strip().lower() == "email_address" for h in grid.header):
+        return Validation(0, [_no_roster_tab(grid.tabs)], [])
     with _no_cyclic_gc():
         return _Run(grid, org).run(rows)
+
+
+def _no_roster_tab(tabs: tuple[str, ...]) -> Issue:
+    """One error for a workbook none of whose tabs has a roster header."""
+    return Issue(
+        None,
+        None,
+        None,
+        "sheet.no_roster_tab",
+        ERROR,
+        f"No tab of this workbook has Roster's headers (email_address in row 1); its tabs are "
+        f"{', '.join(tabs)}. Put the headers in row 1 of the roster's tab, or name the tab "
+        "to read (roster validate --worksheet TITLE).",
+    )
 
 
 class _Run:
@@ -250,7 +266,7 @@ class _Run:
         self.grid = grid
         self.org = org
         self.layout = read_header(grid.header, org)
-        schema = build_row_schema(org)
+        schema = build_row_schema(org, decimal_comma=grid.decimal_comma)
         self.runners = {name: _FieldRunner(name, f) for name, f in schema.fields.items()}
         self.issues: list[Issue] = list(self.layout.issues)
         # columns whose header exists but is wrong: data under them is not "extra"
@@ -370,15 +386,29 @@ class _Run:
     def _special(self, index: int, column: Column, value: str, kind: CellKind) -> None:
         row, number, name = index + 1, column.index + 1, column.field
         if kind is CellKind.FORMULA:
+            advice = (
+                # a typed password starting with "=" became a formula: its value is not the
+                # password, so pasting values would keep the wrong text
+                "This password starts with = and became a formula: retype it with an "
+                "apostrophe in front ('=…) so that it stays text."
+                if name == "initial_password"
+                else "This cell holds a formula: replace it with the plain value "
+                "(copy, then Paste special > Values only)."
+            )
+            self.issues.append(Issue(row, number, name, "cell.formula", ERROR, advice))
+            return
+        if kind is CellKind.DIGITS_LOST:
+            shown = "" if self.runners[name].secret else f" ({value})"  # never a password
             self.issues.append(
                 Issue(
                     row,
                     number,
                     name,
-                    "cell.formula",
+                    "cell.digits_lost",
                     ERROR,
-                    "This cell holds a formula: replace it with the plain value "
-                    "(copy, then Paste special > Values only).",
+                    f"This number is shown in scientific notation{shown}, so its last "
+                    "digits are lost: format the column as Text, type the full value again "
+                    "and save.",
                 )
             )
             return

@@ -7,18 +7,21 @@ from collections import defaultdict
 from .issues import Issue
 
 MARK = "Roster:"
+# where the suggested fixes can be applied: the menu in a sheet; the CLI or console for a file
+SHEET_FIX_PATH = "Roster > Fix what can be fixed"
+FILE_FIX_PATH = "roster fix FILE -o FIXED, or Download fixed copy in the console"
 
 
 def is_roster_note(text: str) -> bool:
     return text.startswith(MARK)
 
 
-def note_text(issues: list[Issue]) -> str:
+def note_text(issues: list[Issue], fix_path: str = SHEET_FIX_PATH) -> str:
     """One note for one cell: the mark line, then one line per message, then the fix."""
     lines = [MARK] + [f"• {issue.message}" for issue in issues]
     fix = next((issue.fix for issue in issues if issue.fix is not None), None)
     if fix is not None:
-        lines.append(f'Suggested value: "{fix}" (Roster > Fix what can be fixed)')
+        lines.append(f'Suggested value: "{fix}" ({fix_path})')
     return "\n".join(lines)
 
 

@@ -82,7 +82,7 @@ def parse_loose_date(value: str) -> dt.date | None:
     if match := re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text):  # YYYYMMDD in other digits
         year, month, day = (int(part) for part in match.groups())
         return _date_or_none(year, month, day)
-    if match := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?", text):
+    if match := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0?0:00(?::00)?)?", text):
         year, month, day = (int(part) for part in match.groups())
         return _date_or_none(year, month, day)
     if match := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text):
@@ -362,11 +362,16 @@ def _fix_boolean(value: str) -> str | None:
     return value.upper() if value.upper() in ("TRUE", "FALSE") else None
 
 
-def attribute_field(definition: AttributeDefinition) -> fields.Field:
+def fix_decimal_comma(value: str) -> str | None:
+    """72,5 -> 72.5, for a file that writes numbers with a decimal comma (a `;` CSV)."""
+    return value.replace(",", ".") if re.fullmatch(r"[+-]?\d+,\d+", value) else None
+
+
+def attribute_field(definition: AttributeDefinition, decimal_comma: bool = False) -> fields.Field:
     """The field for one `attribute:<Name>` column, by the attribute's type."""
     label = f'attribute "{definition.name}"'
     if definition.type == "number":
-        return Number()
+        return Number(metadata={"fix": fix_decimal_comma}) if decimal_comma else Number()
     if definition.type == "date":
         return CompactDate("attribute", label, metadata={"fix": fix_date})
     if definition.type == "boolean":
@@ -385,8 +390,11 @@ def attribute_field(definition: AttributeDefinition) -> fields.Field:
     )
 
 
-def build_row_schema(org: OrgSnapshot) -> Schema:
-    """One client row's schema, for this organisation's tags and attributes."""
+def build_row_schema(org: OrgSnapshot, decimal_comma: bool = False) -> Schema:
+    """One client row's schema, for this organisation's tags and attributes.
+
+    `decimal_comma`: the source writes numbers as 72,5 (a semicolon CSV), so a point is the fix.
+    """
     declared: dict[str, fields.Field] = {
         "email_address": fields.String(
             validate=[email_syntax, email_lowercase], metadata={"fix": fix_email}
@@ -411,5 +419,5 @@ def build_row_schema(org: OrgSnapshot) -> Schema:
         ),
     }
     for definition in org.attributes.values():
-        declared[f"attribute:{definition.name}"] = attribute_field(definition)
+        declared[f"attribute:{definition.name}"] = attribute_field(definition, decimal_comma)
     return Schema.from_dict(declared, name="ClientRowSchema")()
