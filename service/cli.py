@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 import click
@@ -15,7 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import directory
 from .config import Settings
-from .errors import RosterError
+from .errors import RosterError, SourceError
+from .fixes import apply_fixes, fix_file
 from .imports import jobs
 from .imports.runs import ImportBlocked, run_to_dict
 from .models import Client, Organisation
@@ -172,6 +175,76 @@ def _print_issues(validation: Validation) -> None:
 
 def _label(issue: Issue) -> str:
     return "error  " if issue.is_error else "warning"
+
+
+@main.command()
+@click.argument("source")
+@click.option("-o", "--output", metavar="OUT", help="Where to write the fixed copy of a file.")
+@option_worksheet
+@option_org
+@friendly
+def fix(source: str, output: str | None, worksheet: str | None, org: str | None) -> None:
+    """Apply every unambiguous fix: to a copy of a file (-o OUT), or in a Google Sheet."""
+    is_file = locate.is_file(source)
+    if is_file:
+        _check_copy(source, output)
+    spreadsheet = None if is_file else _spreadsheet(source)
+    with opened() as roster:
+        organisation = _organisation(roster, org, spreadsheet)
+        with roster.db.session() as session:
+            snapshot = directory.snapshot(session, organisation)
+        sheet = _worksheet(source, worksheet)
+        if is_file:
+            assert output is not None
+            result = _fix_into(source, output, snapshot, sheet)
+        else:
+            assert spreadsheet is not None
+            result = apply_fixes(roster.sheets, spreadsheet, sheet, snapshot)
+    if "worksheet" in result:
+        click.echo(f'Worksheet fixed: "{result["worksheet"]}"')
+    for change in result["changed"]:
+        click.echo(f"{change['cell']}  {change['field']}  -> {change['value']}")
+    where = f"; copy written to {output}" if is_file else " in the sheet"
+    click.echo(f"{len(result['changed'])} cells changed{where}.")
+    s = result["summary"]
+    click.echo(
+        f"Left: {s['rows']} rows, {s['errors']} errors, {s['warnings']} warnings"
+        + (" (none has a safe fix: see roster validate)." if s["errors"] else ".")
+    )
+    sys.exit(EXIT_ERRORS if s["errors"] else EXIT_OK)
+
+
+def _check_copy(source: str, output: str | None) -> None:
+    """A fix writes a new file of the same format and never changes the original."""
+    if not output:
+        _fail("roster fix on a file needs -o OUT, the copy to write (SOURCE is never changed).")
+    assert output is not None
+    if Path(output).suffix.lower() != Path(source).suffix.lower():
+        _fail(
+            f"-o {output}: the fixed copy keeps the format of {source}; "
+            f"name it *{Path(source).suffix}."
+        )
+    if Path(output).resolve() == Path(source).resolve():
+        _fail("-o must name a new file: roster fix never changes SOURCE itself.")
+
+
+def _fix_into(source: str, output: str, snapshot: Any, worksheet: str | int | None) -> Any:
+    """Fix a file into OUT, written whole or not at all."""
+    try:
+        data = Path(source).read_bytes()
+    except OSError as error:
+        raise SourceError(f"{source}: cannot be read ({error.strerror}).") from error
+    target = Path(output)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with partial.open("wb") as out:
+            result = fix_file(data, source, snapshot, out, worksheet)
+        os.replace(partial, target)
+    except OSError as error:
+        raise SourceError(f"{output}: cannot be written ({error.strerror}).") from error
+    finally:
+        partial.unlink(missing_ok=True)
+    return result
 
 
 @main.command(name="import")

@@ -148,7 +148,7 @@ def fixed_copy(data: bytes, changes: dict[tuple[int, int], str]) -> bytes:
     for (row, column), start, end in _spans(text, delimiter):
         if (row, column) in changes:
             out.append(text[position:start])
-            out.append(_quoted(changes.pop((row, column)), delimiter))
+            out.append(_quoted(changes.pop((row, column)), delimiter, text[start : start + 1]))
             position = end
     out.append(text[position:])
     if changes:  # cells beyond the row's last delimiter: append them to their lines
@@ -156,8 +156,9 @@ def fixed_copy(data: bytes, changes: dict[tuple[int, int], str]) -> bytes:
     return bom + "".join(out).encode("utf-8")
 
 
-def _quoted(value: str, delimiter: str) -> str:
-    if any(c in value for c in (delimiter, '"', "\n", "\r")) or value != value.strip():
+def _quoted(value: str, delimiter: str, first: str) -> str:
+    """The value as a field: quoted if the old one was, or if it must be."""
+    if first == '"' or any(c in value for c in (delimiter, '"', "\n", "\r")):
         return '"' + value.replace('"', '""') + '"'
     return value
 
