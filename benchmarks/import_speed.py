@@ -18,11 +18,12 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from service import directory
+from service import migrate, organisations
 from service.config import Settings
+from service.db import Database
 from service.imports import jobs
-from service.imports.passwords import make_hasher
-from service.wiring import Roster
+from service.imports.passwords import PasswordHashing, make_hasher
+from service.sources.google_sheets import GoogleSheets
 
 HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender,tag"
 
@@ -46,20 +47,24 @@ def seconds_per_hash(samples: int = 100) -> float:
 
 
 def import_rate(url: str, source: str, rows: int) -> float:
-    roster = Roster(Settings.from_env({"ROSTER_DATABASE_URL": url}))
+    settings = Settings.from_env({"ROSTER_DATABASE_URL": url})
+    db, sheets = Database.from_settings(settings), GoogleSheets.from_settings(settings)
     try:
-        with roster.db.session() as session:
-            organisation = directory.find_organisation(session, None)
-            directory.add_tags(session, organisation, ["VIP"])
+        migrate(db)
+        organisation = organisations.resolve(db)
+        organisations.add_tags(db, organisation, ["VIP"])
         start = time.perf_counter()
-        started = jobs.start_import(roster, organisation.id, source, None, "bench@example.com")
+        started = jobs.start_import(
+            db, sheets, settings, organisation.id, source, None, "bench@example.com"
+        )
         assert started.run is not None
-        run = jobs.work(roster, started.run.id)
+        with PasswordHashing.from_settings(settings) as hashing:
+            run = jobs.work(db, sheets, hashing, settings, started.run.id)
         elapsed = time.perf_counter() - start
         assert run.created == rows, run.message
         return rows / elapsed
     finally:
-        roster.close()
+        db.dispose()
 
 
 def fresh_postgres(url: str) -> tuple[str, object]:

@@ -15,19 +15,21 @@ import click
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import directory
+from . import migrate, organisations
 from .config import Settings
+from .db import Database
 from .errors import RosterError, SourceError
 from .fixes import apply_fixes, fix_file
 from .imports import jobs
+from .imports.passwords import PasswordHashing
 from .imports.runs import ImportBlocked, run_to_dict
-from .models import Client, Organisation
+from .models import Client
 from .roster.engine import Validation
 from .roster.issues import Issue
 from .sources import locate
 from .sources.annotate import annotate as write_annotated
+from .sources.google_sheets import GoogleSheets
 from .validation import validate_source
-from .wiring import Roster
 
 EXIT_OK, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -60,23 +62,14 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextmanager
-def opened() -> Iterator[Roster]:
-    roster = Roster(Settings.from_env())
+def database(settings: Settings) -> Iterator[Database]:
+    """The configured database for one command, its schema brought up to date first."""
+    db = Database.from_settings(settings)
     try:
-        yield roster
+        migrate(db)
+        yield db
     finally:
-        roster.close()
-
-
-def _organisation(roster: Roster, slug: str | None, spreadsheet: str | None = None) -> Organisation:
-    """--org, or the only organisation; for a linked spreadsheet, the one it is linked to."""
-    with roster.db.session() as session:
-        linked = directory.linked_organisation(session, spreadsheet) if spreadsheet else None
-        if linked is None:
-            return directory.find_organisation(session, slug)
-        if slug and slug != linked.slug:
-            raise RosterError(f"This spreadsheet is linked to {linked.slug}, not {slug}.")
-        return linked
+        db.dispose()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,17 +95,19 @@ option_worksheet = click.option(
 def validate(
     source: str, worksheet: str | None, org: str | None, fmt: str, annotate: str | None
 ) -> None:
-    """Check SOURCE (a .csv/.xlsx file, or a Google spreadsheet id or URL)."""
-    is_file = locate.is_file(source)
+    """Check SOURCE (a .csv/.xlsx/.ods file, or a Google spreadsheet id or URL)."""
+    where = locate.parse_source(source)
+    is_file = locate.is_file(where)
     if annotate and not is_file:
         _fail("--annotate works on files; a Google Sheet gets notes in its cells.")
-    spreadsheet = None if is_file else _spreadsheet(source)
-    with opened() as roster:
-        organisation = _organisation(roster, org, spreadsheet)
-        with roster.db.session() as session:
-            snapshot = directory.snapshot(session, organisation)
+    settings = Settings.from_env()
+    with database(settings) as db:
+        organisation = organisations.resolve(
+            db, slug=org, spreadsheet_id=None if is_file else where
+        )
+        snapshot = organisations.snapshot(db, organisation.id)
         checked = validate_source(
-            roster.sheets, spreadsheet or source, _worksheet(source, worksheet), snapshot
+            GoogleSheets.from_settings(settings), where, _worksheet(source, worksheet), snapshot
         )
         grid, validation, extra = checked.grid, checked.validation, checked.to_dict()
         if annotate:
@@ -154,14 +149,6 @@ def _worksheet(source: str, worksheet: str | None) -> str | int | None:
     return locate.worksheet_ref(worksheet) if worksheet else locate.worksheet_id(source)
 
 
-def _spreadsheet(source: str) -> str:
-    spreadsheet = locate.spreadsheet_id(source)
-    if spreadsheet is None:
-        _fail(f'"{source}" is neither a .csv/.xlsx file nor a Google spreadsheet id or URL.')
-    assert spreadsheet is not None
-    return spreadsheet
-
-
 def _print_issues(validation: Validation) -> None:
     issues = validation.issues
     if issues:
@@ -185,21 +172,22 @@ def _label(issue: Issue) -> str:
 @friendly
 def fix(source: str, output: str | None, worksheet: str | None, org: str | None) -> None:
     """Apply every unambiguous fix: to a copy of a file (-o OUT), or in a Google Sheet."""
-    is_file = locate.is_file(source)
+    where = locate.parse_source(source)
+    is_file = locate.is_file(where)
     if is_file:
         _check_copy(source, output)
-    spreadsheet = None if is_file else _spreadsheet(source)
-    with opened() as roster:
-        organisation = _organisation(roster, org, spreadsheet)
-        with roster.db.session() as session:
-            snapshot = directory.snapshot(session, organisation)
+    settings = Settings.from_env()
+    with database(settings) as db:
+        organisation = organisations.resolve(
+            db, slug=org, spreadsheet_id=None if is_file else where
+        )
+        snapshot = organisations.snapshot(db, organisation.id)
         sheet = _worksheet(source, worksheet)
         if is_file:
             assert output is not None
             result = _fix_into(source, output, snapshot, sheet)
         else:
-            assert spreadsheet is not None
-            result = apply_fixes(roster.sheets, spreadsheet, sheet, snapshot)
+            result = apply_fixes(GoogleSheets.from_settings(settings), where, sheet, snapshot)
     if "worksheet" in result:
         click.echo(f'Worksheet fixed: "{result["worksheet"]}"')
     for change in result["changed"]:
@@ -267,15 +255,20 @@ def import_(
 ) -> None:
     """Import SOURCE's valid rows as clients (no invitation is sent)."""
     sheet = _worksheet(source, worksheet)
+    source = locate.parse_source(source)
     is_file = locate.is_file(source)
-    if not is_file:
-        source = _spreadsheet(source)
-    with opened() as roster:
-        organisation = _organisation(roster, org, None if is_file else source)
+    settings = Settings.from_env()
+    sheets = GoogleSheets.from_settings(settings)
+    with database(settings) as db, PasswordHashing.from_settings(settings) as hashing:
+        organisation = organisations.resolve(
+            db, slug=org, spreadsheet_id=None if is_file else source
+        )
         mode = "skip_invalid" if skip_invalid else "all_or_nothing"
         try:
             started = jobs.start_import(
-                roster,
+                db,
+                sheets,
+                settings,
                 organisation.id,
                 source,
                 sheet,
@@ -315,7 +308,9 @@ def import_(
                 bar.update(run.processed - done)
                 done = run.processed
 
-            run = jobs.work(roster, started.run.id, progress, started.validation)
+            run = jobs.work(
+                db, sheets, hashing, settings, started.run.id, progress, started.validation
+            )
     result = run_to_dict(run)
     click.echo(
         f"Import {result['status']}: {result['created']} created, "
@@ -348,8 +343,9 @@ def demo() -> None:
     """Give the default organisation the demo's tags, attributes and admin (idempotent)."""
     from .demo import seed_demo
 
-    with opened() as roster, roster.db.session() as session:
-        seed_demo(session, roster.settings.dev_user)
+    settings = Settings.from_env()
+    with database(settings) as db:
+        seed_demo(db, settings.dev_user)
     click.echo("Demo organisation ready: try `roster validate examples/roster.csv`.")
 
 
@@ -363,8 +359,8 @@ def orgs() -> None:
 @click.option("--name")
 @friendly
 def orgs_create(slug: str, name: str | None) -> None:
-    with opened() as roster, roster.db.session() as session:
-        directory.create_organisation(session, slug, name)
+    with database(Settings.from_env()) as db:
+        organisations.create_organisation(db, slug, name)
     click.echo(f"Organisation {slug} created.")
 
 
@@ -376,12 +372,12 @@ def members() -> None:
 @members.command(name="add")
 @click.argument("email")
 @option_org
-@click.option("--role", type=click.Choice(directory.ROLES), default="pro", show_default=True)
+@click.option("--role", type=click.Choice(organisations.ROLES), default="pro", show_default=True)
 @friendly
 def members_add(email: str, org: str | None, role: str) -> None:
-    with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
-        directory.add_member(session, organisation, email, role)
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        organisations.add_member(db, organisation, email, role)
     click.echo(f"{email.lower()} added to {organisation.slug} as {role}.")
 
 
@@ -395,9 +391,9 @@ def tags() -> None:
 @option_org
 @friendly
 def tags_add(names: tuple[str, ...], org: str | None) -> None:
-    with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
-        added = directory.add_tags(session, organisation, list(names))
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        added = organisations.add_tags(db, organisation, list(names))
     click.echo(f"{len(added)} tag(s) added to {organisation.slug}.")
 
 
@@ -418,10 +414,10 @@ def attributes() -> None:
 @option_org
 @friendly
 def attributes_add(name: str, type_: str, choices: str | None, org: str | None) -> None:
-    with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
-        directory.add_attribute(
-            session, organisation, name, type_, choices.split(",") if choices else None
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        organisations.add_attribute(
+            db, organisation, name, type_, choices.split(",") if choices else None
         )
     click.echo(f"Attribute {name} ({type_}) added to {organisation.slug}.")
 
@@ -436,10 +432,12 @@ def sheets() -> None:
 @option_org
 @friendly
 def sheets_link(spreadsheet: str, org: str | None) -> None:
-    spreadsheet_id = _spreadsheet(spreadsheet)
-    with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
-        directory.link_sheet(session, organisation, spreadsheet_id)
+    spreadsheet_id = locate.spreadsheet_id(spreadsheet)
+    if spreadsheet_id is None:
+        raise RosterError(f'"{spreadsheet}" is not a Google spreadsheet id or URL.')
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        organisations.link_sheet(db, organisation, spreadsheet_id)
     click.echo(f"Spreadsheet {spreadsheet_id} linked to {organisation.slug}.")
 
 
@@ -453,8 +451,8 @@ def clients() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @friendly
 def clients_list(org: str | None, fmt: str) -> None:
-    with opened() as roster, roster.db.session() as session:
-        organisation = directory.find_organisation(session, org)
+    with database(Settings.from_env()) as db, db.session() as session:
+        organisation = organisations.resolve(db, slug=org)
         found = session.scalars(
             select(Client).where(Client.organisation_id == organisation.id).order_by(Client.email)
         ).all()
@@ -494,6 +492,6 @@ def db() -> None:
 @friendly
 def db_upgrade() -> None:
     """Apply schema migrations."""
-    with opened():
+    with database(Settings.from_env()):
         pass
     click.echo("Database is up to date.")

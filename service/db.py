@@ -7,14 +7,27 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:
+    from .config import Settings
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def database_url(settings: Settings) -> str:
+    """The configured URL, with the password from Secret Manager when one is named."""
+    if not settings.database_password_secret:
+        return settings.database_url
+    from .secrets import read_secret, with_password
+
+    password = read_secret(settings.database_password_secret, settings.secret_manager_url)
+    return with_password(settings.database_url, password)
 
 
 def make_engine(url: str) -> Engine:
@@ -78,6 +91,11 @@ class Database:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Database:
+        """The configured database; its schema is left as it is (see `service.migrate`)."""
+        return cls(database_url(settings))
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on error."""
@@ -85,4 +103,5 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        """Close every pooled connection."""
         self.engine.dispose()

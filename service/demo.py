@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from contextlib import suppress
 
-from . import directory
-from .models import AttributeDefinition, Member, Organisation
+from . import organisations
+from .db import Database
+from .errors import Conflict
+from .roster.organisation import OrgRef
 
 DEMO_TAGS = ["Diabetes", "Prenatal", "Weight loss", "VIP"]
 DEMO_ATTRIBUTES = [
@@ -17,28 +18,14 @@ DEMO_ATTRIBUTES = [
 ]
 
 
-def seed_demo(session: Session, member_email: str) -> Organisation:
+def seed_demo(db: Database, member_email: str) -> OrgRef:
     """Fill the default organisation with the demo's tags and attributes (idempotent)."""
-    directory.ensure_default(session)
-    organisation = directory.find_organisation(session, directory.DEFAULT_SLUG)
-    directory.add_tags(session, organisation, DEMO_TAGS)
-    existing = set(
-        session.scalars(
-            select(AttributeDefinition.name).where(
-                AttributeDefinition.organisation_id == organisation.id
-            )
-        )
-    )
+    organisations.ensure_default(db)
+    organisation = organisations.resolve(db, slug=organisations.DEFAULT_SLUG)
+    organisations.add_tags(db, organisation, DEMO_TAGS)
     for name, type_, choices in DEMO_ATTRIBUTES:
-        if name not in existing:
-            directory.add_attribute(session, organisation, name, type_, choices)
-    if (
-        session.scalar(
-            select(Member).where(
-                Member.organisation_id == organisation.id, Member.email == member_email
-            )
-        )
-        is None
-    ):
-        directory.add_member(session, organisation, member_email, "admin")
+        with suppress(Conflict):  # seeded before
+            organisations.add_attribute(db, organisation, name, type_, choices)
+    with suppress(Conflict):
+        organisations.add_member(db, organisation, member_email, "admin")
     return organisation

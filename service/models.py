@@ -12,11 +12,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -79,6 +81,43 @@ class LinkedSheet(Base):
     spreadsheet_id: Mapped[str] = mapped_column(String(200), unique=True)
 
 
+class SheetAudience(Base):
+    """An ID-token audience accepted for one linked sheet only: a connected bound script's.
+
+    Deleted with its sheet's link, so unlinking a sheet also forgets the scripts connected to it.
+    """
+
+    __tablename__ = "sheet_audiences"
+    __table_args__ = (UniqueConstraint("linked_sheet_id", "audience"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    linked_sheet_id: Mapped[int] = mapped_column(
+        ForeignKey("linked_sheets.id", ondelete="CASCADE"), index=True
+    )
+    audience: Mapped[str] = mapped_column(String(255))
+    connected_by: Mapped[str] = mapped_column(String(254))
+    connected_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LinkCode(Base):
+    """A one-time code an admin hands out to connect a bound script's sheet.
+
+    Only the code's SHA-256 is kept: whoever reads the database cannot connect a sheet with it.
+    """
+
+    __tablename__ = "link_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    used_by: Mapped[str | None] = mapped_column(String(254))
+    used_for: Mapped[str | None] = mapped_column(String(200))  # the spreadsheet it connected
+
+
 client_tags = Table(
     "client_tags",
     Base.metadata,
@@ -94,6 +133,8 @@ class Client(Base):
     __table_args__ = (
         UniqueConstraint("organisation_id", "email"),
         UniqueConstraint("organisation_id", "external_id"),
+        # the clients list pages through an organisation's clients in name order
+        Index("ix_clients_organisation_name", "organisation_id", "last_name", "first_name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,13 +185,30 @@ class ImportRun(Base):
     lease: Mapped[str | None] = mapped_column(String(36))  # the worker now processing it
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     message: Mapped[str | None] = mapped_column(Text)
+    undone_by: Mapped[str | None] = mapped_column(String(254))
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class ImportRowResult(Base):
-    """What an import did with one row; written in the same transaction as the row itself."""
+    """What an import did with one row; written in the same transaction as the row itself.
+
+    `outcome` is created | updated | unchanged | skipped | failed, `reason` says why for the
+    last three. `client_id` and `previous` (the profile before an update, and the tags the
+    update added) are what undo needs. (run, email) is unique among the rows the run wrote, not
+    among failed rows: a repeated or invalid address fails on every row that holds it.
+    """
 
     __tablename__ = "import_row_results"
-    __table_args__ = (UniqueConstraint("import_run_id", "email"),)
+    __table_args__ = (
+        Index(
+            "uq_import_row_results_run_email",
+            "import_run_id",
+            "email",
+            unique=True,
+            sqlite_where=text("outcome <> 'failed'"),
+            postgresql_where=text("outcome <> 'failed'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     import_run_id: Mapped[str] = mapped_column(
@@ -158,4 +216,9 @@ class ImportRowResult(Base):
     )
     row: Mapped[int] = mapped_column()
     email: Mapped[str] = mapped_column(String(254))
-    outcome: Mapped[str] = mapped_column(String(8))  # created | updated | skipped | failed
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="SET NULL"), index=True
+    )
+    previous: Mapped[dict[str, Any] | None] = mapped_column(JSON)

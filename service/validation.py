@@ -10,7 +10,7 @@ from .roster.grid import Grid
 from .roster.issues import Issue
 from .roster.notes import plan_notes
 from .roster.organisation import OrgSnapshot
-from .sources import locate, workbook
+from .sources.locate import read_source
 
 
 class NoteWriter(Protocol):
@@ -48,22 +48,14 @@ class SheetValidation:
 def validate_source(
     sheets: NoteWriter, source: str, worksheet: str | int | None, org: OrgSnapshot
 ) -> SheetValidation:
-    """A .csv/.xlsx file is read and checked; a spreadsheet also gets its notes written."""
-    if locate.is_file(source):
-        grid = workbook.read_file(source, worksheet)
-        return SheetValidation(validate_grid(grid, org), grid, in_sheet=False)
-    return validate_sheet(sheets, source, worksheet, org)
-
-
-def validate_sheet(
-    sheets: NoteWriter, spreadsheet_id: str, worksheet: str | int | None, org: OrgSnapshot
-) -> SheetValidation:
-    """Read the sheet once, validate it, and write every note change in one request."""
-    grid = sheets.read(spreadsheet_id, worksheet)
+    """Read the source once and validate it; a spreadsheet also gets every note change in one
+    write (a file is written nowhere)."""
+    grid = read_source(sheets, source, worksheet)
     validation = validate_grid(grid, org)
+    if grid.sheet_id is None:
+        return SheetValidation(validation, grid, in_sheet=False)
     changes, hidden = plan_notes(grid.notes, validation.issues)
     if changes:
-        assert grid.sheet_id is not None
-        sheets.write_notes(spreadsheet_id, grid.sheet_id, changes)
+        sheets.write_notes(source, grid.sheet_id, changes)
     cleared = sum(1 for text in changes.values() if not text)
     return SheetValidation(validation, grid, True, len(changes) - cleared, cleared, hidden)

@@ -1,5 +1,6 @@
-"""Fixtures shared by every test: a fresh database (SQLite, or PostgreSQL when asked), settings,
-the app and its client, and a CLI runner."""
+"""Fixtures shared by every test: settings over a fresh database (SQLite, or PostgreSQL when
+asked), the collaborators use cases take (`db`, `sheets`, `hashing`), the Sheets emulator, and a
+CLI runner. The API's app and client are in tests/api/conftest.py."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
+from service import migrate
 from service.config import Settings
-from service.wiring import Roster
+from service.db import Database
+from service.imports.passwords import PasswordHashing
+from service.sources.google_sheets import GoogleSheets
+from tests.sheets_emulator import SheetsEmulator
 
 pytest_plugins = ["tests.auth_tokens"]
 
@@ -50,10 +55,32 @@ def settings(database_url, tmp_path) -> Settings:
 
 
 @pytest.fixture
-def roster(settings) -> Iterator[Roster]:
-    opened = Roster(settings)
-    yield opened
-    opened.close()
+def db(settings) -> Iterator[Database]:
+    """The test's database, migrated as at app start: a `default` organisation exists."""
+    database = Database.from_settings(settings)
+    migrate(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def hashing(settings) -> Iterator[PasswordHashing]:
+    """Password hashing with the cheap test profile, in this process."""
+    with PasswordHashing.from_settings(settings) as pool:
+        yield pool
+
+
+@pytest.fixture
+def emulator() -> Iterator[SheetsEmulator]:
+    """A local Sheets API v4, spoken to over HTTP."""
+    with SheetsEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def sheets(emulator) -> GoogleSheets:
+    """The real Google Sheets adapter, pointed at the emulator."""
+    return GoogleSheets(emulator_host=emulator.host)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from service.config import Settings
-from service.wiring import database_url
+from service.db import database_url
 
 NAME = "projects/p/secrets/roster-db-password/versions/latest"
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from .. import extensions
 from ..errors import RosterError, problem
 
 log = logging.getLogger("roster.api")
@@ -19,7 +20,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.before_request
 def limit_body() -> None:
     """API bodies are small JSON; only the console's upload may be large."""
-    request.max_content_length = current_app.extensions["roster"].settings.max_body_bytes
+    request.max_content_length = extensions.settings().max_body_bytes
 
 
 def problem_response(status: int, title: str, detail: str, **extra: object) -> Response:

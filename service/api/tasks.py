@@ -19,13 +19,13 @@ from flask import Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import Headers
 
+from .. import extensions
 from ..auth import IdTokenVerifier
 from ..config import Settings, on_app_engine
 from ..errors import Forbidden, NotFound, RosterError, Unauthorized
 from ..imports import cloud_tasks, jobs
 from ..imports.runs import get_run, run_to_dict
 from ..models import ImportRun
-from ..wiring import Roster
 from . import bp, problem_response
 
 log = logging.getLogger("roster.tasks")
@@ -96,8 +96,7 @@ def make_queue_gate(settings: Settings) -> QueueGate | None:
 @bp.record_once
 def _wire(state: BlueprintSetupState) -> None:
     """Build the gate when the app is made, so a misconfigured queue stops the app at start."""
-    roster: Roster = state.app.extensions["roster"]
-    state.app.extensions["roster.queue_gate"] = make_queue_gate(roster.settings)
+    state.app.extensions["roster.queue_gate"] = make_queue_gate(extensions.settings(state.app))
 
 
 @bp.post("/imports/<import_id>/work")
@@ -112,15 +111,17 @@ def work_import(import_id: str) -> Any:
         raise RosterError(
             'The task\'s body must be {"import_id": …} naming the import of its address.'
         )
-    roster: Roster = current_app.extensions["roster"]
+    db, settings = extensions.db(), extensions.settings()
     task = request.headers.get("X-CloudTasks-TaskName", "?")
     try:
-        get_run(roster.db, import_id)
+        get_run(db, import_id)
     except NotFound:
         log.warning("task %s: import %s does not exist; dropping the task", task, import_id)
         return {"import": None, "detail": f"There is no import {import_id}."}, 200
     budget = float(current_app.config.get("ROSTER_TASKS_BUDGET_SECONDS", BUDGET_SECONDS))
-    run = jobs.work(roster, import_id, budget_seconds=budget)
+    run = jobs.work(
+        db, extensions.sheets(), extensions.hashing(), settings, import_id, budget_seconds=budget
+    )
     log.info(
         "task %s: import %s %s, %d of %d rows",
         task,
@@ -132,7 +133,7 @@ def work_import(import_id: str) -> Any:
     if run.status == "running" and run.lease is not None:
         return _busy(run)
     if run.status == "running":
-        cloud_tasks.enqueue(roster.settings, run.id, step=run.processed)
+        cloud_tasks.enqueue(settings, run.id, step=run.processed)
     return {"import": run_to_dict(run)}, 200
 
 

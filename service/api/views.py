@@ -6,33 +6,31 @@ import logging
 import threading
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 
-from .. import directory
-from ..auth import Authenticator, Caller
+from .. import extensions, organisations
+from ..auth import Caller
+from ..config import Settings
+from ..db import Database
 from ..errors import BadBody, NotFound
 from ..fixes import apply_fixes
 from ..imports import jobs
+from ..imports.passwords import PasswordHashing
 from ..imports.runs import get_run, run_to_dict
-from ..models import Organisation
 from ..roster.engine import Validation
-from ..roster.organisation import OrgSnapshot
+from ..roster.organisation import OrgRef, OrgSnapshot
 from ..sources import locate
-from ..validation import validate_sheet
-from ..wiring import Roster
+from ..sources.google_sheets import GoogleSheets
+from ..validation import validate_source
 from . import bp
 from .schemas import FixBody, ImportBody, ValidateBody
 
 log = logging.getLogger("roster.api")
 
 
-def roster() -> Roster:
-    return current_app.extensions["roster"]
-
-
 def caller() -> Caller:
-    authenticator: Authenticator = current_app.extensions["roster.auth"]
-    return authenticator.verify(request.headers.get("Authorization"))
+    """Who is calling, from the request's Authorization header."""
+    return extensions.authenticator().verify(request.headers.get("Authorization"))
 
 
 def body(schema: Any) -> dict[str, Any]:
@@ -49,18 +47,16 @@ def worksheet_of(data: dict[str, Any]) -> str | int | None:
     return data.get("worksheet_id", data.get("worksheet"))
 
 
-def sheet_organisation(spreadsheet_id: str, who: Caller) -> Organisation:
+def sheet_organisation(spreadsheet_id: str, who: Caller) -> OrgRef:
+    """The organisation that owns the sheet, if the caller is one of its members."""
     if locate.spreadsheet_id(spreadsheet_id) != spreadsheet_id:
         raise NotFound("This is not a Google spreadsheet id.")
-    with roster().db.session() as session:
-        return directory.organisation_of_sheet(session, spreadsheet_id, who.email)
+    return organisations.resolve(extensions.db(), spreadsheet_id=spreadsheet_id, member=who.email)
 
 
 def sheet_snapshot(spreadsheet_id: str, who: Caller) -> OrgSnapshot:
     """What the rules need to know about the organisation that owns the sheet."""
-    organisation = sheet_organisation(spreadsheet_id, who)
-    with roster().db.session() as session:
-        return directory.snapshot(session, organisation)
+    return organisations.snapshot(extensions.db(), sheet_organisation(spreadsheet_id, who).id)
 
 
 @bp.post("/sheets/<spreadsheet_id>/validate")
@@ -68,7 +64,7 @@ def validate(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
     who = caller()
     data = body(ValidateBody())
     snapshot = sheet_snapshot(spreadsheet_id, who)
-    checked = validate_sheet(roster().sheets, spreadsheet_id, worksheet_of(data), snapshot)
+    checked = validate_source(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot)
     log.info(
         "validated sheet=%s rows=%d errors=%d",
         spreadsheet_id,
@@ -84,7 +80,9 @@ def start_import(spreadsheet_id: str) -> Any:
     data = body(ImportBody())
     organisation = sheet_organisation(spreadsheet_id, who)
     started = jobs.start_import(
-        roster(),
+        extensions.db(),
+        extensions.sheets(),
+        extensions.settings(),
         organisation.id,
         spreadsheet_id,
         worksheet_of(data),
@@ -95,22 +93,36 @@ def start_import(spreadsheet_id: str) -> Any:
     )
     if started.run is None:
         return {"plan": started.plan}, 200
-    dispatch(roster(), started.run.id, started.validation)
+    dispatch(
+        extensions.settings(),
+        extensions.db(),
+        extensions.sheets(),
+        extensions.hashing(),
+        started.run.id,
+        started.validation,
+    )
     location = url_for("api.import_status", import_id=started.run.id)
     return {"import": run_to_dict(started.run)}, 202, {"Location": location}
 
 
-def dispatch(app_roster: Roster, run_id: str, validation: Validation | None = None) -> None:
+def dispatch(
+    settings: Settings,
+    db: Database,
+    sheets: GoogleSheets,
+    hashing: PasswordHashing,
+    run_id: str,
+    validation: Validation | None = None,
+) -> None:
     """Hand the run to a worker: a thread here (reusing the validation), or Cloud Tasks."""
-    if app_roster.settings.tasks == "cloud-tasks":
+    if settings.tasks == "cloud-tasks":
         from ..imports.cloud_tasks import enqueue
 
-        enqueue(app_roster.settings, run_id)
+        enqueue(settings, run_id)
         return
 
     def work() -> None:
         try:
-            jobs.work(app_roster, run_id, validation=validation)
+            jobs.work(db, sheets, hashing, settings, run_id, validation=validation)
         except Exception:
             log.exception("import %s failed", run_id)
 
@@ -120,14 +132,13 @@ def dispatch(app_roster: Roster, run_id: str, validation: Validation | None = No
 @bp.get("/imports/<import_id>")
 def import_status(import_id: str) -> tuple[dict[str, Any], int]:
     who = caller()
-    run = get_run(roster().db, import_id)
-    with roster().db.session() as session:
-        directory.require_member(
-            session,
-            run.organisation_id,
-            who.email,
-            "You are not a member of the organisation this import belongs to.",
-        )
+    run = get_run(extensions.db(), import_id)
+    organisations.require_member(
+        extensions.db(),
+        run.organisation_id,
+        who.email,
+        "You are not a member of the organisation this import belongs to.",
+    )
     return {"import": run_to_dict(run)}, 200
 
 
@@ -136,4 +147,4 @@ def fix(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
     who = caller()
     data = body(FixBody())
     snapshot = sheet_snapshot(spreadsheet_id, who)
-    return apply_fixes(roster().sheets, spreadsheet_id, worksheet_of(data), snapshot), 200
+    return apply_fixes(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot), 200

@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .. import directory
+from .. import organisations
+from ..config import Settings
+from ..db import Database
 from ..errors import RosterError
-from ..models import ImportRun, Organisation, utcnow
+from ..models import ImportRun, utcnow
 from ..roster.columns import read_header
 from ..roster.engine import Validation, validate_grid
 from ..roster.grid import Grid
 from ..roster.notes import MARK, is_roster_note
 from ..roster.organisation import OrgSnapshot
-from ..sources import locate, workbook
+from ..sources import locate
+from ..sources.google_sheets import GoogleSheets
+from ..sources.locate import read_source
 from ..validation import validate_source
-from ..wiring import Roster
+from .passwords import PasswordHashing
 from .plan import plan_import
 from .runs import ImportRequest, Progress, get_run, open_run, process_run, results_of
 
@@ -33,25 +37,14 @@ class Started:
     blocked: bool = False  # errors stop the whole import
 
 
-def _snapshot(roster: Roster, organisation_id: int) -> OrgSnapshot:
-    with roster.db.session() as session:
-        organisation = session.get(Organisation, organisation_id)
-        assert organisation is not None
-        return directory.snapshot(session, organisation)
-
-
-def _stale_after(roster: Roster) -> dt.timedelta:
-    return dt.timedelta(seconds=roster.settings.import_stale_seconds)
-
-
-def _read(roster: Roster, source: str, worksheet: str | int | None) -> Grid:
-    if locate.is_file(source):
-        return workbook.read_file(source, worksheet)
-    return roster.sheets.read(source, worksheet)
+def _stale_after(settings: Settings) -> dt.timedelta:
+    return dt.timedelta(seconds=settings.import_stale_seconds)
 
 
 def start_import(
-    roster: Roster,
+    db: Database,
+    sheets: GoogleSheets,
+    settings: Settings,
     organisation_id: int,
     source: str,
     worksheet: str | int | None,
@@ -62,7 +55,9 @@ def start_import(
     dry_run: bool = False,
 ) -> Started:
     """Validate (writing notes to a sheet), then plan, then open a run unless it is a dry run."""
-    checked = validate_source(roster.sheets, source, worksheet, _snapshot(roster, organisation_id))
+    checked = validate_source(
+        sheets, source, worksheet, organisations.snapshot(db, organisation_id)
+    )
     grid, validation = checked.grid, checked.validation
     plan = plan_import(validation, mode, update_existing)
     counts = plan.counts()
@@ -76,38 +71,42 @@ def start_import(
         mode=mode,
         update_existing=update_existing,
     )
-    run = open_run(roster.db, organisation_id, request, validation, _stale_after(roster))
+    run = open_run(db, organisation_id, request, validation, _stale_after(settings))
     return Started(counts, validation, run)
 
 
 def work(
-    roster: Roster,
+    db: Database,
+    sheets: GoogleSheets,
+    hashing: PasswordHashing,
+    settings: Settings,
     run_id: str,
     progress: Progress | None = None,
     validation: Validation | None = None,
     budget_seconds: float | None = None,
 ) -> ImportRun:
     """Process a run to its end (or resume it) and show the results in the sheet."""
-    run = get_run(roster.db, run_id)
+    run = get_run(db, run_id)
     worksheet = run.worksheet_id if run.worksheet_id is not None else run.worksheet_title
 
     def load() -> Validation:
         if validation is not None:
             return validation
         return validate_grid(
-            _read(roster, run.source, worksheet), _snapshot(roster, run.organisation_id)
+            read_source(sheets, run.source, worksheet),
+            organisations.snapshot(db, run.organisation_id),
         )
 
-    report = None if locate.is_file(run.source) else lambda ran: report_to_sheet(roster, ran)
+    report = None if locate.is_file(run.source) else lambda ran: report_to_sheet(db, sheets, ran)
     return process_run(
-        roster.db,
+        db,
         run_id,
         load,
-        roster.hashing,
-        roster.settings.import_chunk_size,
+        hashing,
+        settings.import_chunk_size,
         progress,
         budget_seconds,
-        _stale_after(roster),
+        _stale_after(settings),
         report,
     )
 
@@ -119,18 +118,18 @@ OUTCOME_TEXT = {
 }
 
 
-def report_to_sheet(roster: Roster, run_id: str) -> str | None:
+def report_to_sheet(db: Database, sheets: GoogleSheets, run_id: str) -> str | None:
     """A note on each row's email cell, where the row still holds the same email.
 
     Returns a sentence about the rows whose result could not be placed, if any.
     """
-    run = get_run(roster.db, run_id)
+    run = get_run(db, run_id)
     try:
-        grid = roster.sheets.read(run.source, run.worksheet_id)
-        notes, misplaced = result_notes(grid, results_of(roster.db, run.id), run)
+        grid = sheets.read(run.source, run.worksheet_id)
+        notes, misplaced = result_notes(grid, results_of(db, run.id), run)
         if notes:
             assert grid.sheet_id is not None
-            roster.sheets.write_notes(run.source, grid.sheet_id, notes)
+            sheets.write_notes(run.source, grid.sheet_id, notes)
     except RosterError as error:
         return f"The clients are imported, but the results could not be shown in the sheet: {error}"
     if misplaced:

@@ -9,6 +9,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 
 from argon2 import PasswordHasher, Type
 
+from ..config import Settings
+
 # OWASP's recommended minimum for argon2id: 19 MiB of memory, 2 iterations, 1 lane.
 PROFILES = {
     "production": {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1},
@@ -51,6 +53,11 @@ class PasswordHashing:
         self.workers = workers or os.cpu_count() or 1
         self._pool: Executor | None = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PasswordHashing:
+        """The configured argon2 profile and number of worker processes."""
+        return cls(settings.argon2_profile, settings.hash_workers)
 
     def hash_many(self, passwords: list[str]) -> list[str]:
         """Hashes in the same order as the passwords."""

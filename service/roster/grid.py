@@ -37,6 +37,7 @@ class Grid:
 
     `kinds` is sparse and keyed by 0-based (row, column): most cells are plain values.
     `notes` holds existing cell notes, for sources that have them (Google Sheets).
+    `sheet_id` is the worksheet's id (gid) in a Google spreadsheet, and None for a file.
     `tabs` lists a workbook file's tabs, so that a file with no roster tab can say which it has.
     """
 

@@ -22,3 +22,12 @@ class OrgSnapshot:
     attributes: dict[str, AttributeDefinition] = field(default_factory=dict)
     client_emails: frozenset[str] = frozenset()
     external_ids: dict[str, str] = field(default_factory=dict)  # external_id -> owner's email
+
+
+@dataclass(frozen=True, slots=True)
+class OrgRef:
+    """Which organisation a request is about: what callers above the registry may hold."""
+
+    id: int
+    slug: str
+    name: str

@@ -30,6 +30,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.urls import SPREADSHEET_URL
 
+from ..config import Settings
 from ..errors import Forbidden, NotFound, SheetsUnavailable, SourceError
 from ..roster.grid import CellKind, Grid
 
@@ -116,6 +117,14 @@ class GoogleSheets:
         self._credentials: Credentials | None = None
         self._http: RetryingHTTPClient | None = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> GoogleSheets:
+        """The emulator when SHEETS_EMULATOR_HOST is set, else Google as the configured account."""
+        return cls(
+            emulator_host=settings.sheets_emulator_host,
+            credentials_file=settings.google_credentials,
+        )
 
     # -- the interface -------------------------------------------------------------------------
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, render_template, request
+from flask import Blueprint, Flask, render_template, request
 
-from .. import directory
+from .. import extensions, organisations
 from ..errors import RosterError
 from ..roster.engine import validate_grid
 from ..sources import workbook
@@ -26,7 +26,7 @@ def check() -> tuple[str, int]:
     Authenticated like the API: in `dev` mode anyone local; with Google ID tokens the page
     needs a token (a browser form has none, so in production the console waits for IAP).
     """
-    caller = current_app.extensions["roster.auth"].verify(request.headers.get("Authorization"))
+    caller = extensions.authenticator().verify(request.headers.get("Authorization"))
     upload = request.files.get("roster")
     if upload is None or not upload.filename:
         return render_template("index.html", error="Choose a .csv or .xlsx file first."), 400
@@ -35,12 +35,10 @@ def check() -> tuple[str, int]:
         if suffix not in workbook.SUFFIXES:
             raise RosterError(f"{upload.filename}: Roster reads .csv and .xlsx files.")
         grid = workbook.read_bytes(upload.read(), suffix, upload.filename)
-        roster = current_app.extensions["roster"]
-        with roster.db.session() as session:
-            organisation = directory.organisation_of_member(
-                session, caller.email, request.form.get("org") or None
-            )
-            snapshot = directory.snapshot(session, organisation)
+        organisation = organisations.resolve(
+            extensions.db(), slug=request.form.get("org") or None, member=caller.email
+        )
+        snapshot = organisations.snapshot(extensions.db(), organisation.id)
         validation = validate_grid(grid, snapshot)
     except RosterError as error:
         return render_template("index.html", error=str(error)), error.status

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 
-from service import create_app, directory
+from service import create_app, extensions, organisations
 from tests.auth_tokens import TEST_AUDIENCE, TEST_EMAIL
-from tests.sheets_emulator import SheetsEmulator, Tab
+from tests.sheets_emulator import Tab
 
 HEADER = [
     "email_address",
@@ -25,12 +24,6 @@ ROWS = [
     ["Bob@Example.com", "Abcdef1!y", "Bob", "Ray", "19810202", "male", ""],
     ["cy@example.com", "Abcdef1!z", "Cy", "Fox", "19820303", "Male", ""],
 ]
-
-
-@pytest.fixture
-def emulator() -> Iterator[SheetsEmulator]:
-    with SheetsEmulator() as emu:
-        yield emu
 
 
 @pytest.fixture
@@ -54,17 +47,16 @@ def api_settings(settings, emulator, certs_url):
 @pytest.fixture
 def app(api_settings, spreadsheet):
     app = create_app({"ROSTER_SETTINGS": api_settings, "TESTING": True})
-    roster = app.extensions["roster"]
-    with roster.db.session() as session:
-        organisation = directory.find_organisation(session, None)
-        directory.add_member(session, organisation, TEST_EMAIL, "pro")
-        directory.add_tags(session, organisation, ["VIP"])
-        directory.link_sheet(session, organisation, spreadsheet)
+    db = extensions.db(app)
+    organisation = organisations.resolve(db)
+    organisations.add_member(db, organisation, TEST_EMAIL, "pro")
+    organisations.add_tags(db, organisation, ["VIP"])
+    organisations.link_sheet(db, organisation, spreadsheet)
     yield app
     for thread in threading.enumerate():  # imports a test started run on: let them end first
         if thread.name.startswith("import-"):
             thread.join(timeout=60)
-    roster.close()
+    extensions.close(app)
 
 
 @pytest.fixture

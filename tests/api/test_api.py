@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from service import directory
+from service import extensions, organisations
 from tests.auth_tokens import TEST_EMAIL
 
 PROBLEM = "application/problem+json"
@@ -69,9 +69,8 @@ def test_a_sheet_not_linked_to_the_callers_organisation_is_404(client, auth, emu
 
 
 def test_a_member_of_another_organisation_is_403(app, client, spreadsheet, auth):
-    with app.extensions["roster"].db.session() as session:
-        other = directory.create_organisation(session, "other-clinic")
-        directory.add_member(session, other, "outsider@example.org", "admin")
+    other = organisations.create_organisation(extensions.db(app), "other-clinic")
+    organisations.add_member(extensions.db(app), other, "outsider@example.org", "admin")
     response = client.post(
         validate_url(spreadsheet), json={}, headers=auth(email="outsider@example.org")
     )
@@ -103,7 +102,7 @@ def test_validate_by_worksheet_id_and_unknown_fields_are_rejected(client, spread
 
 
 def test_a_body_over_the_size_limit_is_413(app, client, spreadsheet, auth):
-    limit = app.extensions["roster"].settings.max_body_bytes
+    limit = extensions.settings(app).max_body_bytes
     response = client.post(
         validate_url(spreadsheet),
         data=b"{" + b" " * (limit + 1) + b"}",
@@ -247,7 +246,7 @@ def test_eight_teammates_clicking_import_at_once_start_one_run(app, spreadsheet,
     runs = [wait_for(app.test_client(), a.headers["Location"], headers) for a in started]
     assert {run["status"] for run in runs} == {"succeeded"}
     assert sorted(run["created"] for run in runs)[-1] == 3  # one run did all, others found them
-    with app.extensions["roster"].db.session() as session:
+    with extensions.db(app).session() as session:
         assert session.scalar(select(func.count()).select_from(Client)) == 3
 
 

@@ -11,8 +11,8 @@ import time
 import pytest
 import requests
 
-from service import directory
-from service.wiring import Roster
+from service import migrate, organisations
+from service.db import Database
 from tests.api.conftest import HEADER, ROWS
 from tests.auth_tokens import TEST_AUDIENCE, TEST_EMAIL
 from tests.sheets_emulator import Tab
@@ -72,13 +72,13 @@ def test_validate_through_a_running_server_puts_notes_in_the_sheet(
     spreadsheet = emulator.create_spreadsheet(
         Tab("Clients", [HEADER, *ROWS]), spreadsheet_id="1EndToEndRosterSheet00000000"
     )
-    roster = Roster(settings)
-    with roster.db.session() as session:
-        organisation = directory.find_organisation(session, None)
-        directory.add_member(session, organisation, TEST_EMAIL, "pro")
-        directory.add_tags(session, organisation, ["VIP"])
-        directory.link_sheet(session, organisation, spreadsheet)
-    roster.close()
+    db = Database.from_settings(settings)
+    migrate(db)
+    organisation = organisations.resolve(db)
+    organisations.add_member(db, organisation, TEST_EMAIL, "pro")
+    organisations.add_tags(db, organisation, ["VIP"])
+    organisations.link_sheet(db, organisation, spreadsheet)
+    db.dispose()
     response = requests.post(
         f"{server}/api/v1/sheets/{spreadsheet}/validate",
         json={},

@@ -74,7 +74,7 @@ def test_validate_json_has_summary_and_issues(run_cli, tmp_path):
     "args, message",
     [
         (["validate", "missing.csv"], "cannot be read"),
-        (["validate", "roster.txt"], "neither a .csv/.xlsx file"),
+        (["validate", "roster.txt"], "neither a .csv/.xlsx/.ods file"),
         (["validate", "--format", "yaml", "x.csv"], "Invalid value"),
         (
             ["members", "add", "someone@example.com", "--org", "nowhere"],

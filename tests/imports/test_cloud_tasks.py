@@ -18,7 +18,7 @@ from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpc
 from sqlalchemy import func, select, update
 from werkzeug.serving import make_server
 
-from service import create_app, directory
+from service import create_app, extensions, organisations
 from service.api.tasks import make_queue_gate
 from service.api.views import dispatch
 from service.imports import cloud_tasks, jobs
@@ -42,13 +42,19 @@ def roster_csv(path: Path, rows: int) -> str:
     return str(path)
 
 
-def start(roster, source: str) -> str:
+@pytest.fixture
+def start(db, sheets, settings):
     """Open an import run of a file, as `roster import` or the API would, and return its id."""
-    with roster.db.session() as session:
-        organisation = directory.find_organisation(session, None)
-    started = jobs.start_import(roster, organisation.id, source, None, "coach@example.org")
-    assert started.run is not None
-    return started.run.id
+
+    def open_run(source: str) -> str:
+        organisation = organisations.resolve(db)
+        started = jobs.start_import(
+            db, sheets, settings, organisation.id, source, None, "coach@example.org"
+        )
+        assert started.run is not None
+        return started.run.id
+
+    return open_run
 
 
 def free_port() -> int:
@@ -144,25 +150,31 @@ def backend(settings, tasks_emulator) -> Iterator[Backend]:
     served.server.shutdown()
     thread.join()
     served.server.server_close()
-    served.app.extensions["roster"].close()
+    extensions.close(served.app)
 
 
-def wait_for_end(roster, run_id: str, seconds: float = 60) -> ImportRun:
+def wait_for_end(db, run_id: str, seconds: float = 60) -> ImportRun:
     deadline = time.monotonic() + seconds
-    while (run := get_run(roster.db, run_id)).status in ("queued", "running"):
+    while (run := get_run(db, run_id)).status in ("queued", "running"):
         assert time.monotonic() < deadline, f"the import is still {run.status}: {run.processed}"
         time.sleep(0.1)
     return run
 
 
-def test_a_whole_import_runs_through_the_emulator_one_chunk_per_task(backend, roster, tmp_path):
-    run_id = start(roster, roster_csv(tmp_path / "roster.csv", 7))
+def test_a_whole_import_runs_through_the_emulator_one_chunk_per_task(backend, db, start, tmp_path):
+    run_id = start(roster_csv(tmp_path / "roster.csv", 7))
 
-    dispatch(backend.app.extensions["roster"], run_id)
+    dispatch(
+        extensions.settings(backend.app),
+        extensions.db(backend.app),
+        extensions.sheets(backend.app),
+        extensions.hashing(backend.app),
+        run_id,
+    )
 
-    run = wait_for_end(roster, run_id)
+    run = wait_for_end(db, run_id)
     assert (run.status, run.total, run.processed, run.created) == ("succeeded", 7, 7, 7)
-    with roster.db.session() as session:
+    with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Client)) == 7
     # The first task is the API's; each later one is named after the step it continues from.
     assert len(backend.tasks) == 4
@@ -218,7 +230,7 @@ def queue_app(settings, certs_url):
         }
     )
     yield app
-    app.extensions["roster"].close()
+    extensions.close(app)
 
 
 @pytest.fixture
@@ -238,25 +250,25 @@ def call(queue_app, make_token):
     return post
 
 
-def test_the_queue_token_runs_the_import_to_its_end(call, roster, tmp_path):
-    run_id = start(roster, roster_csv(tmp_path / "roster.csv", 3))
+def test_the_queue_token_runs_the_import_to_its_end(call, db, start, tmp_path):
+    run_id = start(roster_csv(tmp_path / "roster.csv", 3))
 
     response = call(run_id)
 
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["import"]["status"] == "succeeded"
-    assert get_run(roster.db, run_id).created == 3
+    assert get_run(db, run_id).created == 3
 
 
-def test_a_request_without_a_token_is_refused_with_401(call, roster, tmp_path):
-    run_id = start(roster, roster_csv(tmp_path / "roster.csv", 1))
+def test_a_request_without_a_token_is_refused_with_401(call, db, start, tmp_path):
+    run_id = start(roster_csv(tmp_path / "roster.csv", 1))
 
     assert call(run_id, token=None).status_code == 401
-    assert get_run(roster.db, run_id).status == "queued"
+    assert get_run(db, run_id).status == "queued"
 
 
-def test_app_engine_and_cloud_tasks_headers_alone_are_refused_with_401(call, roster, tmp_path):
-    run_id = start(roster, roster_csv(tmp_path / "roster.csv", 1))
+def test_app_engine_and_cloud_tasks_headers_alone_are_refused_with_401(call, db, start, tmp_path):
+    run_id = start(roster_csv(tmp_path / "roster.csv", 1))
     forged = {
         "X-AppEngine-QueueName": "imports",
         "X-AppEngine-TaskName": "t1",
@@ -265,7 +277,7 @@ def test_app_engine_and_cloud_tasks_headers_alone_are_refused_with_401(call, ros
     }
 
     assert call(run_id, token=None, **forged).status_code == 401
-    assert get_run(roster.db, run_id).status == "queued"
+    assert get_run(db, run_id).status == "queued"
 
 
 @pytest.mark.parametrize(
@@ -279,23 +291,23 @@ def test_app_engine_and_cloud_tasks_headers_alone_are_refused_with_401(call, ros
     ids=["another audience", "not signed by Google", "expired", "another issuer"],
 )
 def test_a_token_that_google_auth_rejects_is_refused_with_401(
-    call, make_token, roster, tmp_path, claims
+    call, make_token, db, start, tmp_path, claims
 ):
-    run_id = start(roster, roster_csv(tmp_path / "roster.csv", 1))
+    run_id = start(roster_csv(tmp_path / "roster.csv", 1))
     token = make_token(**{"email": SERVICE_ACCOUNT, "audience": TARGET, **claims})
 
     assert call(run_id, token=token).status_code == 401
-    assert get_run(roster.db, run_id).status == "queued"
+    assert get_run(db, run_id).status == "queued"
 
 
 def test_a_token_for_another_service_account_is_refused_with_403(
-    call, make_token, roster, tmp_path
+    call, make_token, db, start, tmp_path
 ):
-    run_id = start(roster, roster_csv(tmp_path / "roster.csv", 1))
+    run_id = start(roster_csv(tmp_path / "roster.csv", 1))
     token = make_token(email="someone@roster-test.iam.gserviceaccount.com", audience=TARGET)
 
     assert call(run_id, token=token).status_code == 403
-    assert get_run(roster.db, run_id).status == "queued"
+    assert get_run(db, run_id).status == "queued"
 
 
 def test_a_task_for_an_unknown_import_is_acknowledged_so_the_queue_drops_it(call):
@@ -316,9 +328,9 @@ def test_a_body_naming_another_import_is_refused(queue_app, make_token):
     assert response.status_code == 400
 
 
-def test_a_run_held_by_a_live_worker_asks_the_queue_to_retry(call, roster, tmp_path):
-    run_id = start(roster, roster_csv(tmp_path / "roster.csv", 1))
-    with roster.db.session() as session:
+def test_a_run_held_by_a_live_worker_asks_the_queue_to_retry(call, db, start, tmp_path):
+    run_id = start(roster_csv(tmp_path / "roster.csv", 1))
+    with db.session() as session:
         session.execute(
             update(ImportRun)
             .where(ImportRun.id == run_id)
@@ -329,13 +341,13 @@ def test_a_run_held_by_a_live_worker_asks_the_queue_to_retry(call, roster, tmp_p
 
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
-    assert get_run(roster.db, run_id).processed == 0
+    assert get_run(db, run_id).processed == 0
 
 
 # How the gate is chosen from the settings.
 
 
-def test_the_emulator_gate_refuses_a_request_naming_another_queue(settings, roster, tmp_path):
+def test_the_emulator_gate_refuses_a_request_naming_another_queue(settings, db, start, tmp_path):
     app = create_app(
         {
             "ROSTER_SETTINGS": settings.replace(
@@ -346,7 +358,7 @@ def test_the_emulator_gate_refuses_a_request_naming_another_queue(settings, rost
             )
         }
     )
-    run_id = start(roster, roster_csv(tmp_path / "roster.csv", 1))
+    run_id = start(roster_csv(tmp_path / "roster.csv", 1))
 
     response = app.test_client().post(
         f"/api/v1/imports/{run_id}/work",
@@ -355,7 +367,7 @@ def test_the_emulator_gate_refuses_a_request_naming_another_queue(settings, rost
     )
 
     assert response.status_code == 401
-    app.extensions["roster"].close()
+    extensions.close(app)
 
 
 # These call the factory `create_app` runs at start rather than `create_app` itself, which would
@@ -415,4 +427,4 @@ def test_with_inline_imports_nobody_can_call_the_handler(settings, make_token):
     )
 
     assert response.status_code == 404
-    app.extensions["roster"].close()
+    extensions.close(app)

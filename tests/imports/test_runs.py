@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service import directory
+from service import organisations
 from service.imports import jobs
 from service.imports.passwords import PROFILES, PasswordHashing, make_hasher
 from service.imports.runs import ImportBlocked, ImportRunning, get_run
@@ -35,33 +35,40 @@ def roster_csv(path: Path, rows: int, bad_row: int | None = None) -> str:
     return str(path)
 
 
-def clients(roster) -> int:
-    with roster.db.session() as session:
+def clients(db) -> int:
+    with db.session() as session:
         return session.scalar(select(func.count()).select_from(Client))
 
 
 @pytest.fixture
-def org_id(roster) -> int:
-    with roster.db.session() as session:
-        organisation = directory.find_organisation(session, None)
-        directory.add_tags(session, organisation, ["VIP"])
-        return organisation.id
+def org_id(db) -> int:
+    organisation = organisations.resolve(db)
+    organisations.add_tags(db, organisation, ["VIP"])
+    return organisation.id
 
 
-def test_a_run_records_who_when_and_the_counts(roster, org_id, tmp_path):
+def test_a_run_records_who_when_and_the_counts(db, sheets, hashing, settings, org_id, tmp_path):
     source = roster_csv(tmp_path / "r.csv", 120)
-    started = jobs.start_import(roster, org_id, source, None, "coach@example.com")
-    run = jobs.work(roster, started.run.id)
+    started = jobs.start_import(db, sheets, settings, org_id, source, None, "coach@example.com")
+    run = jobs.work(db, sheets, hashing, settings, started.run.id)
     assert (run.status, run.total, run.processed, run.created) == ("succeeded", 120, 120, 120)
     assert run.started_by == "coach@example.com" and run.finished_at >= run.started_at
     assert run.active_key is None  # the sheet is free again
-    assert clients(roster) == 120
+    assert clients(db) == 120
 
 
-def test_passwords_are_stored_as_argon2id_hashes_flagged_must_change(roster, org_id, tmp_path):
+def test_passwords_are_stored_as_argon2id_hashes_flagged_must_change(
+    db, sheets, hashing, settings, org_id, tmp_path
+):
     source = roster_csv(tmp_path / "r.csv", 3)
-    jobs.work(roster, jobs.start_import(roster, org_id, source, None, "c@example.com").run.id)
-    with roster.db.session() as session:
+    jobs.work(
+        db,
+        sheets,
+        hashing,
+        settings,
+        jobs.start_import(db, sheets, settings, org_id, source, None, "c@example.com").run.id,
+    )
+    with db.session() as session:
         client = session.scalar(select(Client).where(Client.email == "client00001@example.com"))
         assert client.password_hash.startswith("$argon2id$")
         assert "Secret-00001x" not in client.password_hash
@@ -85,27 +92,41 @@ def test_hashing_in_a_process_pool_keeps_the_order(tmp_path):
     assert all(hasher.verify(h, p) for h, p in zip(hashes, passwords, strict=True))
 
 
-def test_importing_again_creates_nobody(roster, org_id, tmp_path):
+def test_importing_again_creates_nobody(db, sheets, hashing, settings, org_id, tmp_path):
     source = roster_csv(tmp_path / "r.csv", 60)
-    jobs.work(roster, jobs.start_import(roster, org_id, source, None, "c@example.com").run.id)
+    jobs.work(
+        db,
+        sheets,
+        hashing,
+        settings,
+        jobs.start_import(db, sheets, settings, org_id, source, None, "c@example.com").run.id,
+    )
     again = jobs.work(
-        roster, jobs.start_import(roster, org_id, source, None, "c@example.com").run.id
+        db,
+        sheets,
+        hashing,
+        settings,
+        jobs.start_import(db, sheets, settings, org_id, source, None, "c@example.com").run.id,
     )
     assert (again.created, again.skipped) == (0, 60)
-    assert clients(roster) == 60
+    assert clients(db) == 60
 
 
-def test_all_or_nothing_with_one_bad_row_writes_nothing(roster, org_id, tmp_path):
+def test_all_or_nothing_with_one_bad_row_writes_nothing(
+    db, sheets, hashing, settings, org_id, tmp_path
+):
     source = roster_csv(tmp_path / "r.csv", 60, bad_row=59)
     with pytest.raises(ImportBlocked) as blocked:
-        jobs.start_import(roster, org_id, source, None, "c@example.com")
+        jobs.start_import(db, sheets, settings, org_id, source, None, "c@example.com")
     assert blocked.value.validation.summary["errors"] == 1
-    assert clients(roster) == 0
-    with roster.db.session() as session:
+    assert clients(db) == 0
+    with db.session() as session:
         assert session.scalar(select(func.count()).select_from(ImportRun)) == 0
 
 
-def test_concurrent_imports_of_one_sheet_open_a_single_run(roster, org_id, tmp_path):
+def test_concurrent_imports_of_one_sheet_open_a_single_run(
+    db, sheets, hashing, settings, org_id, tmp_path
+):
     source = roster_csv(tmp_path / "r.csv", 40)
     barrier = threading.Barrier(8)
     outcomes: list[object] = []
@@ -113,7 +134,9 @@ def test_concurrent_imports_of_one_sheet_open_a_single_run(roster, org_id, tmp_p
     def request() -> None:
         barrier.wait()
         try:
-            outcomes.append(jobs.start_import(roster, org_id, source, None, "c@example.com").run)
+            outcomes.append(
+                jobs.start_import(db, sheets, settings, org_id, source, None, "c@example.com").run
+            )
         except ImportRunning as running:
             outcomes.append(running)
 
@@ -127,13 +150,16 @@ def test_concurrent_imports_of_one_sheet_open_a_single_run(roster, org_id, tmp_p
     assert len(runs) == 1 and len(refused) == 7
     assert "c@example.com is already importing this sheet" in str(refused[0])
     # all eight workers race on the one run: only the lease holder writes
-    workers = [threading.Thread(target=jobs.work, args=(roster, runs[0].id)) for _ in range(8)]
+    workers = [
+        threading.Thread(target=jobs.work, args=(db, sheets, hashing, settings, runs[0].id))
+        for _ in range(8)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    assert clients(roster) == 40
-    assert get_run(roster.db, runs[0].id).created == 40
+    assert clients(db) == 40
+    assert get_run(db, runs[0].id).created == 40
 
 
 def _cli(env: dict[str, str | None], *args: str) -> subprocess.Popen:
@@ -148,7 +174,9 @@ def _cli(env: dict[str, str | None], *args: str) -> subprocess.Popen:
     )
 
 
-def test_a_worker_killed_mid_run_is_resumed_by_the_next_import(roster, org_id, tmp_path, cli_env):
+def test_a_worker_killed_mid_run_is_resumed_by_the_next_import(
+    db, sheets, hashing, settings, org_id, tmp_path, cli_env
+):
     rows = 400
     source = roster_csv(tmp_path / "r.csv", rows)
     env = {
@@ -159,15 +187,15 @@ def test_a_worker_killed_mid_run_is_resumed_by_the_next_import(roster, org_id, t
     }
     first = _cli(env, "import", source, "--as", "first@example.com")
     deadline = time.monotonic() + 60
-    while clients(roster) < 60:  # a few chunks are committed
+    while clients(db) < 60:  # a few chunks are committed
         assert first.poll() is None, first.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.05)
     first.send_signal(signal.SIGKILL)
     first.communicate()
-    partial = clients(roster)
+    partial = clients(db)
     assert 60 <= partial < rows
-    with roster.db.session() as session:
+    with db.session() as session:
         run = session.scalar(select(ImportRun))
         assert run.status == "running"
     refused = _cli(env, "import", source)  # the dead run still looks alive
@@ -177,25 +205,38 @@ def test_a_worker_killed_mid_run_is_resumed_by_the_next_import(roster, org_id, t
     second = _cli(env, "import", source, "--as", "second@example.com")
     out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err
-    assert clients(roster) == rows
-    finished = get_run(roster.db, run.id)
+    assert clients(db) == rows
+    finished = get_run(db, run.id)
     assert (finished.status, finished.created, finished.processed) == ("succeeded", rows, rows)
     assert f"{rows} created" in out
 
 
-def test_update_existing_changes_profiles_but_never_the_password(roster, org_id, tmp_path):
+def test_update_existing_changes_profiles_but_never_the_password(
+    db, sheets, hashing, settings, org_id, tmp_path
+):
     source = roster_csv(tmp_path / "r.csv", 2)
-    jobs.work(roster, jobs.start_import(roster, org_id, source, None, "c@example.com").run.id)
-    with roster.db.session() as session:
+    jobs.work(
+        db,
+        sheets,
+        hashing,
+        settings,
+        jobs.start_import(db, sheets, settings, org_id, source, None, "c@example.com").run.id,
+    )
+    with db.session() as session:
         before = session.scalar(select(Client).where(Client.email == "client00000@example.com"))
         old_hash = before.password_hash
     changed = (tmp_path / "r.csv").read_text().replace("First0,Last0", "Renamed,Person")
     changed = changed.replace("Secret-00000x", "Another-Pass9!")
     (tmp_path / "changed.csv").write_text(changed)
     run = jobs.work(
-        roster,
+        db,
+        sheets,
+        hashing,
+        settings,
         jobs.start_import(
-            roster,
+            db,
+            sheets,
+            settings,
             org_id,
             str(tmp_path / "changed.csv"),
             None,
@@ -204,20 +245,30 @@ def test_update_existing_changes_profiles_but_never_the_password(roster, org_id,
         ).run.id,
     )
     assert (run.created, run.updated, run.skipped) == (0, 2, 0)
-    with roster.db.session() as session:
+    with db.session() as session:
         after = session.scalar(select(Client).where(Client.email == "client00000@example.com"))
         assert (after.first_name, after.last_name) == ("Renamed", "Person")
         assert after.password_hash == old_hash
-    assert clients(roster) == 2
+    assert clients(db) == 2
 
 
-def test_taking_over_a_dead_run_uses_the_new_request(roster, org_id, tmp_path):
+def test_taking_over_a_dead_run_uses_the_new_request(
+    db, sheets, hashing, settings, org_id, tmp_path
+):
     source = roster_csv(tmp_path / "r.csv", 5)
-    first = jobs.start_import(roster, org_id, source, None, "alice@example.com").run
-    with roster.db.session() as session:  # alice's worker died two minutes ago
+    first = jobs.start_import(db, sheets, settings, org_id, source, None, "alice@example.com").run
+    with db.session() as session:  # alice's worker died two minutes ago
         session.get(ImportRun, first.id).heartbeat_at -= dt.timedelta(minutes=2)
     taken = jobs.start_import(
-        roster, org_id, source, None, "bob@example.com", mode="skip_invalid", update_existing=True
+        db,
+        sheets,
+        settings,
+        org_id,
+        source,
+        None,
+        "bob@example.com",
+        mode="skip_invalid",
+        update_existing=True,
     ).run
     assert taken.id == first.id
     assert (taken.started_by, taken.mode, taken.update_existing) == (
@@ -225,21 +276,25 @@ def test_taking_over_a_dead_run_uses_the_new_request(roster, org_id, tmp_path):
         "skip_invalid",
         True,
     )
-    done = jobs.work(roster, taken.id)
+    done = jobs.work(db, sheets, hashing, settings, taken.id)
     assert (done.status, done.created) == ("succeeded", 5)
 
 
-def test_an_interrupted_import_does_not_block_the_sheet(roster, org_id, tmp_path):
+def test_an_interrupted_import_does_not_block_the_sheet(
+    db, sheets, hashing, settings, org_id, tmp_path
+):
     source = roster_csv(tmp_path / "r.csv", 120)
-    started = jobs.start_import(roster, org_id, source, None, "alice@example.com")
+    started = jobs.start_import(db, sheets, settings, org_id, source, None, "alice@example.com")
 
     def interrupt(run) -> None:
         raise KeyboardInterrupt  # Ctrl+C after the first chunk
 
     with pytest.raises(KeyboardInterrupt):
-        jobs.work(roster, started.run.id, progress=interrupt)
-    partial = clients(roster)
+        jobs.work(db, sheets, hashing, settings, started.run.id, progress=interrupt)
+    partial = clients(db)
     assert 0 < partial < 120
-    again = jobs.start_import(roster, org_id, source, None, "alice@example.com")  # no 409
+    again = jobs.start_import(
+        db, sheets, settings, org_id, source, None, "alice@example.com"
+    )  # no 409
     assert again.run.id == started.run.id
-    assert jobs.work(roster, again.run.id).created == 120
+    assert jobs.work(db, sheets, hashing, settings, again.run.id).created == 120

@@ -71,7 +71,10 @@ def ods(table_xml: str) -> bytes:
 
 def ods_cell(text: str, columns: int = 1) -> str:
     repeat = f' table:number-columns-repeated="{columns}"' if columns > 1 else ""
-    return f'<table:table-cell office:value-type="string"{repeat}><text:p>{text}</text:p></table:table-cell>'
+    return (
+        f'<table:table-cell office:value-type="string"{repeat}>'
+        f"<text:p>{text}</text:p></table:table-cell>"
+    )
 
 
 def ods_repeated_row(rows: int = 10_000_000) -> bytes:

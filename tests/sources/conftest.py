@@ -7,15 +7,8 @@ import json
 import pytest
 
 from service.sources.google_sheets import GoogleSheets
-from tests.sheets_emulator import SheetsEmulator
 
 SERVICE_ACCOUNT = "roster-tests@roster-emulator.iam.gserviceaccount.com"
-
-
-@pytest.fixture
-def emulator():
-    with SheetsEmulator() as emu:
-        yield emu
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from service import create_app, directory
+from service import create_app, extensions, organisations
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender"
@@ -18,9 +18,8 @@ HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender"
 def console_app(settings):
     """The app in dev auth mode, its dev user a member of the default organisation."""
     app = create_app({"ROSTER_SETTINGS": settings})
-    with app.extensions["roster"].db.session() as session:
-        organisation = directory.find_organisation(session, None)
-        directory.add_member(session, organisation, settings.dev_user, "pro")
+    organisation = organisations.resolve(extensions.db(app))
+    organisations.add_member(extensions.db(app), organisation, settings.dev_user, "pro")
     return app
 
 
@@ -33,7 +32,7 @@ def console(settings):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    app.extensions["roster"].close()
+    extensions.close(app)
 
 
 def test_the_console_offers_a_file_upload(client_for_console):
@@ -45,7 +44,7 @@ def test_the_console_offers_a_file_upload(client_for_console):
 def client_for_console(settings):
     app = console_app(settings)
     yield app.test_client()
-    app.extensions["roster"].close()
+    extensions.close(app)
 
 
 def test_a_file_that_is_not_a_roster_is_refused_in_plain_words(client_for_console, tmp_path):
@@ -111,16 +110,15 @@ def test_with_google_sign_in_the_upload_needs_a_token(settings, certs_url):
         data={"roster": (BytesIO(HEADER.encode()), "r.csv")},
         content_type="multipart/form-data",
     )
-    app.extensions["roster"].close()
+    extensions.close(app)
     assert response.status_code == 401
 
 
 def test_the_upload_cannot_peek_at_another_organisations_data(client_for_console, settings):
     from io import BytesIO
 
-    roster = client_for_console.application.extensions["roster"]
-    with roster.db.session() as session:
-        directory.create_organisation(session, "other-clinic")
+    db = extensions.db(client_for_console.application)
+    organisations.create_organisation(db, "other-clinic")
     response = client_for_console.post(
         "/check",
         data={"roster": (BytesIO(HEADER.encode()), "r.csv"), "org": "other-clinic"},

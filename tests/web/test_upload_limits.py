@@ -6,18 +6,17 @@ from io import BytesIO
 
 import pytest
 
-from service import create_app, directory
+from tests.web.test_console import console_app
 from tests.sources import bombs
 
 
 @pytest.fixture
 def console(settings):
-    app = create_app({"ROSTER_SETTINGS": settings})
-    with app.extensions["roster"].db.session() as session:
-        organisation = directory.find_organisation(session, None)
-        directory.add_member(session, organisation, settings.dev_user, "pro")
+    from service import extensions
+
+    app = console_app(settings)
     yield app.test_client()
-    app.extensions["roster"].close()
+    extensions.close(app)
 
 
 @pytest.mark.parametrize(
