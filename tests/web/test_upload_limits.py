@@ -6,8 +6,8 @@ from io import BytesIO
 
 import pytest
 
-from tests.web.test_console import console_app
 from tests.sources import bombs
+from tests.web.test_console import console_app
 
 
 @pytest.fixture
