@@ -16,8 +16,8 @@ from google.auth import transport
 from google.auth.transport.requests import Request as GoogleRequest
 from google.oauth2 import id_token
 
-from service.config import GOOGLE_CERTS_URL
-from service.errors import RosterError, Unauthorized
+from .config import GOOGLE_CERTS_URL
+from .errors import ConfigError, SignInUnavailable, Unauthorized
 
 GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
 APP_ENGINE_VARIABLES = ("GAE_ENV", "GAE_APPLICATION", "GAE_SERVICE")
@@ -50,13 +50,6 @@ class Authenticator(Protocol):
     """What the API needs to know who is calling."""
 
     def verify(self, authorization_header: str | None) -> Caller: ...
-
-
-class SignInUnavailable(RosterError):
-    """Google's certificates could not be fetched; the caller did nothing wrong."""
-
-    status = 503
-    title = "Sign-in cannot be checked right now"
 
 
 class _CachedCertificates(transport.Request):
@@ -148,7 +141,7 @@ class DevelopmentAuthenticator:
     def __init__(self, default_email: str) -> None:
         refuse_on_app_engine(os.environ)  # however it is wired, it cannot exist on App Engine
         if "@" not in default_email:
-            raise ValueError(f"Development sign-in needs an email address, not {default_email!r}.")
+            raise ConfigError(f"Development sign-in needs an email address, not {default_email!r}.")
         self._default = default_email.strip().lower()
 
     def verify(self, authorization_header: str | None) -> Caller:
@@ -167,7 +160,7 @@ def refuse_on_app_engine(environ: Mapping[str, str]) -> None:
     """Stop development sign-in from ever serving the public internet."""
     found = [name for name in APP_ENGINE_VARIABLES if name in environ]
     if found:
-        raise RuntimeError(
+        raise ConfigError(
             f"Development sign-in is for local use only and will not run on App Engine "
             f"({', '.join(found)} set): configure ROSTER_ID_TOKEN_AUDIENCES instead."
         )

@@ -6,6 +6,7 @@ import os
 
 from .auth import Authenticator, DevelopmentAuthenticator, IdTokenVerifier, refuse_on_app_engine
 from .config import Settings
+from .errors import ConfigError
 
 
 def make_authenticator(settings: Settings) -> Authenticator:
@@ -14,9 +15,9 @@ def make_authenticator(settings: Settings) -> Authenticator:
         refuse_on_app_engine(os.environ)
         return DevelopmentAuthenticator(settings.dev_user)
     if settings.auth_mode != "google":
-        raise RuntimeError(f"ROSTER_AUTH must be google or dev, not {settings.auth_mode!r}.")
+        raise ConfigError(f"ROSTER_AUTH must be google or dev, not {settings.auth_mode!r}.")
     if not settings.id_token_audiences:
-        raise RuntimeError(
+        raise ConfigError(
             "Set ROSTER_ID_TOKEN_AUDIENCES to the Apps Script's OAuth client ID "
             "(or ROSTER_AUTH=dev for local use)."
         )

@@ -12,18 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from . import migrate, organisations
+from .api.schemas import ClientList, ValidationResult
 from .config import Settings
 from .db import Database
-from .errors import RosterError, SourceError
+from .errors import ImportBlocked, RosterError, SourceError
 from .fixes import apply_fixes, fix_file
 from .imports import jobs
+from .imports.clients import list_clients
 from .imports.passwords import PasswordHashing
-from .imports.runs import ImportBlocked, run_to_dict
-from .models import Client
+from .imports.runs import ImportStatus
 from .roster.engine import Validation
 from .roster.issues import Issue
 from .sources import locate
@@ -40,20 +39,16 @@ def _fail(message: str) -> None:
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
-    """A mistake a user can make prints one clear line and exits 2, never a traceback."""
+    """Roster's errors (a user's or operator's to fix) print one clear line and exit 2.
+
+    Anything else is a bug and keeps its traceback, so it is never mistaken for a user's mistake.
+    """
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except RosterError as error:
-            _fail(str(error))
-        except SQLAlchemyError as error:
-            _fail(
-                f"the database cannot be used ({type(error).__name__}): check "
-                "ROSTER_DATABASE_URL and that the database is running."
-            )
-        except (ValueError, RuntimeError, OSError) as error:  # settings and start-up checks
             _fail(str(error))
         except KeyboardInterrupt:
             _fail("interrupted; run the same command again to finish.")
@@ -109,30 +104,23 @@ def validate(
         checked = validate_source(
             GoogleSheets.from_settings(settings), where, _worksheet(source, worksheet), snapshot
         )
-        grid, validation, extra = checked.grid, checked.validation, checked.to_dict()
         if annotate:
-            write_annotated(source, grid, validation.issues, annotate)
+            write_annotated(source, checked.grid, checked.issues, annotate)
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {"worksheet": grid.title, **extra, **validation.to_dict()},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        _echo_json(ValidationResult().dump(checked))
     else:
-        click.echo(f"Worksheet read: {_tab(grid)}")
-        _print_issues(validation)
-        if is_file and any(i.fix is not None for i in validation.issues):
+        click.echo(f"Worksheet read: {_tab(checked.grid)}")
+        _print_issues(checked.validation)
+        if is_file and any(i.fix is not None for i in checked.issues):
             click.echo(f"Apply the suggested fixes to a copy: roster fix {source} -o FIXED")
-        if notes := extra.get("notes"):
+        if notes := checked.notes:
             click.echo(
                 f"Sheet notes: {notes['written']} written, {notes['cleared']} cleared, "
                 f"{notes['kept_personal']} cells kept a person's note."
             )
         if annotate:
             click.echo(f"Annotated copy written to {annotate}.")
-    sys.exit(EXIT_ERRORS if validation.summary["errors"] else EXIT_OK)
+    sys.exit(EXIT_ERRORS if checked.summary["errors"] else EXIT_OK)
 
 
 def _tab(grid: Any) -> str:
@@ -303,22 +291,20 @@ def import_(
             done = started.run.processed
             bar.update(done)
 
-            def progress(run: Any) -> None:
+            def progress(run: ImportStatus) -> None:
                 nonlocal done
                 bar.update(run.processed - done)
                 done = run.processed
 
             run = jobs.work(
-                db, sheets, hashing, settings, started.run.id, progress, started.validation
+                db, sheets, hashing, settings, started.run.id, progress, started.prepared
             )
-    result = run_to_dict(run)
     click.echo(
-        f"Import {result['status']}: {result['created']} created, "
-        f"{result['updated']} updated, {result['skipped']} skipped, "
-        f"{result['failed_rows']} rows with errors not imported."
+        f"Import {run.status}: {run.created} created, {run.updated} updated, "
+        f"{run.skipped} skipped, {run.failed_rows} rows with errors not imported."
     )
-    if result["message"]:
-        click.echo(result["message"])
+    if run.message:
+        click.echo(run.message)
     sys.exit(EXIT_OK if run.status == "succeeded" else EXIT_ERRORS)
 
 
@@ -451,36 +437,23 @@ def clients() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @friendly
 def clients_list(org: str | None, fmt: str) -> None:
-    with database(Settings.from_env()) as db, db.session() as session:
+    """List the organisation's clients (never a password or hash)."""
+    with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
-        found = session.scalars(
-            select(Client).where(Client.organisation_id == organisation.id).order_by(Client.email)
-        ).all()
-        listed = [client_to_dict(c) for c in found]
+        listed = list_clients(db, organisation.id)
     if fmt == "json":
-        click.echo(json.dumps({"clients": listed}, ensure_ascii=False, indent=2))
+        _echo_json(ClientList().dump({"clients": listed}))
         return
     for c in listed:
         click.echo(
-            f"{c['email_address']}  {c['first_name']} {c['last_name']}  {c['birthdate']}"
-            f"  {c['gender']}  {','.join(c['tags'])}"
+            f"{c.email_address}  {c.first_name} {c.last_name}  {c.birthdate:%Y%m%d}"
+            f"  {c.gender}  {','.join(c.tags)}"
         )
     click.echo(f"{len(listed)} clients.")
 
 
-def client_to_dict(client: Client) -> dict[str, Any]:
-    """A client as SPEC §8 lists it: never a password or hash."""
-    return {
-        "email_address": client.email,
-        "first_name": client.first_name,
-        "last_name": client.last_name,
-        "birthdate": client.birthdate.strftime("%Y%m%d"),
-        "gender": client.gender,
-        "external_id": client.external_id,
-        "tags": sorted(t.name for t in client.tags),
-        "attributes": client.attributes or {},
-        "must_change_password": client.must_change_password,
-    }
+def _echo_json(document: dict[str, Any]) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 @main.group()

@@ -64,16 +64,29 @@ class Settings:
             tasks_emulator_host=env.get("CLOUD_TASKS_EMULATOR_HOST") or None,
             tasks_target_url=env.get("ROSTER_TASKS_TARGET_URL") or None,
             tasks_service_account=env.get("ROSTER_TASKS_SERVICE_ACCOUNT") or None,
-            hash_workers=int(env.get("ROSTER_HASH_WORKERS", "0")),
+            hash_workers=_int(env, "ROSTER_HASH_WORKERS", 0),
             argon2_profile=env.get("ROSTER_ARGON2_PROFILE", "production"),
-            import_chunk_size=int(env.get("ROSTER_IMPORT_CHUNK_SIZE", "500")),
-            import_stale_seconds=int(env.get("ROSTER_IMPORT_STALE_SECONDS", "60")),
-            max_body_bytes=int(env.get("ROSTER_MAX_BODY_BYTES", "1000000")),
-            max_upload_bytes=int(env.get("ROSTER_MAX_UPLOAD_BYTES", "50000000")),
+            import_chunk_size=_int(env, "ROSTER_IMPORT_CHUNK_SIZE", 500),
+            import_stale_seconds=_int(env, "ROSTER_IMPORT_STALE_SECONDS", 60),
+            max_body_bytes=_int(env, "ROSTER_MAX_BODY_BYTES", 1000000),
+            max_upload_bytes=_int(env, "ROSTER_MAX_UPLOAD_BYTES", 50000000),
         )
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole-number setting; a value that is not one is the operator's to fix."""
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        from .errors import ConfigError
+
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def on_app_engine(environ: Mapping[str, str] | None = None) -> bool:

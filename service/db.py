@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING, Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import DatabaseUnavailable
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -62,11 +65,23 @@ def upgrade(engine: Engine) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # users need no migration chatter
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with _migration_lock(engine), engine.begin() as connection:
+    with reachable(), _migration_lock(engine), engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def reachable() -> Iterator[None]:
+    """Turn "the database cannot be reached" into a DatabaseUnavailable a person can act on."""
+    try:
+        yield
+    except OperationalError as error:
+        raise DatabaseUnavailable(
+            f"The database cannot be used ({type(error.orig).__name__}): check "
+            "ROSTER_DATABASE_URL and that the database is running."
+        ) from error
 
 
 @contextmanager
@@ -98,8 +113,12 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session whose work is committed on success and rolled back on error."""
-        with self.sessions() as session, session.begin():
+        """A session whose work is committed on success and rolled back on error.
+
+        A database that cannot be reached is a DatabaseUnavailable, which the CLI and the API
+        show in plain words; any other database error is a bug, and stays one.
+        """
+        with reachable(), self.sessions() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

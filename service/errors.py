@@ -1,20 +1,32 @@
-"""Roster's exception hierarchy; every message is written for the person who must act on it.
+"""Roster's exception hierarchy and its one problem+json shape; every message is written for the
+person who must act on it.
 
-RosterError
-├── SourceError            the roster could not be read (file, encoding, sheet access)
-│   └── SheetsUnavailable  the Sheets API kept failing after retries
-├── BadBody                a request body that is not the JSON object the API takes
-├── SheetTooLarge          beyond SPEC §9's limits
-├── NotFound               an organisation, sheet or import that does not exist
-├── Conflict               a name already taken; ImportRunning (imports.runs): another
-│                          import of the sheet is running
-├── ImportBlocked          (imports.runs) errors in the roster stop the import, 422
-├── SignInUnavailable      (auth) Google's certificates cannot be fetched, 503
-├── TasksUnavailable       (imports.cloud_tasks) the queue does not answer, 503
-└── Unauthorized / Forbidden   who is calling, and may they
+RosterError                a failure a user can act on: 400
+├── SourceError            the roster could not be read (file, encoding, sheet access): 422
+│   └── SheetsUnavailable  the Sheets API kept failing after retries: 503
+├── BadBody                a request body that is not the JSON object the API takes: 422
+├── ImportBlocked          errors in the roster stop the import; carries the issues: 422
+├── SheetTooLarge          beyond SPEC §9's limits: 413
+├── NotFound               an organisation, sheet or import that does not exist: 404
+├── Conflict               a name already taken: 409
+│   └── ImportRunning      another import of the sheet is running; says who, since when: 409
+├── Unauthorized           no valid credentials: 401
+├── Forbidden              valid credentials, but not allowed: 403
+├── SignInUnavailable      Google's certificates cannot be fetched: 503
+├── TasksUnavailable       the import queue does not answer: 503
+├── DatabaseUnavailable    the database cannot be reached: 503
+└── ConfigError            a setting the operator must fix; stops the app or command at start
+
+Anything else that escapes is a bug: the API answers 500 and logs it, the CLI shows it as one.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .roster.engine import Validation
 
 
 class RosterError(Exception):
@@ -23,10 +35,19 @@ class RosterError(Exception):
     status = 400
     title = "Bad request"
 
+    def problem_fields(self) -> dict[str, Any]:
+        """Members this error adds to its problem document (api.schemas.Problem lists them)."""
+        return {}
+
 
 class SourceError(RosterError):
     status = 422
     title = "The roster could not be read"
+
+
+class SheetsUnavailable(SourceError):
+    status = 503
+    title = "Google Sheets is not answering"
 
 
 class BadBody(RosterError):
@@ -34,9 +55,23 @@ class BadBody(RosterError):
     title = "The request body is not valid"
 
 
-class SheetsUnavailable(SourceError):
-    status = 503
-    title = "Google Sheets is not answering"
+class ImportBlocked(RosterError):
+    """Errors in the roster stop the import; nothing was written."""
+
+    status = 422
+    title = "The roster has errors"
+
+    def __init__(self, validation: Validation) -> None:
+        errors = validation.summary["errors"]
+        super().__init__(
+            f"Nothing was imported: the roster has {errors} error"
+            f"{'s' if errors != 1 else ''}. Fix the cells with Roster notes, or "
+            "import with skip invalid rows."
+        )
+        self.validation = validation
+
+    def problem_fields(self) -> dict[str, Any]:
+        return {"issues": self.validation.issues}
 
 
 class SheetTooLarge(RosterError):
@@ -54,6 +89,25 @@ class Conflict(RosterError):
     title = "Conflict"
 
 
+class ImportRunning(Conflict):
+    """Another import of the same sheet is in progress: who started it, when, and which run."""
+
+    def __init__(self, started_by: str, started_at: dt.datetime, import_id: str) -> None:
+        self.started_by, self.started_at, self.import_id = started_by, started_at, import_id
+        since = started_at.strftime("%Y-%m-%d %H:%M UTC")
+        super().__init__(
+            f"{started_by} is already importing this sheet (since {since}). "
+            "Wait for it to finish, then import again."
+        )
+
+    def problem_fields(self) -> dict[str, Any]:
+        return {
+            "started_by": self.started_by,
+            "started_at": self.started_at,
+            "import_id": self.import_id,
+        }
+
+
 class Unauthorized(RosterError):
     status = 401
     title = "Unauthorized"
@@ -64,6 +118,34 @@ class Forbidden(RosterError):
     title = "Forbidden"
 
 
-def problem(status: int, title: str, detail: str, **extra: object) -> dict[str, object]:
-    """An RFC 9457 problem document."""
+class SignInUnavailable(RosterError):
+    """Google's certificates could not be fetched; the caller did nothing wrong."""
+
+    status = 503
+    title = "Sign-in cannot be checked right now"
+
+
+class TasksUnavailable(RosterError):
+    """The queue refused or did not answer; the import itself is intact and can be resumed."""
+
+    status = 503
+    title = "The import queue is not answering"
+
+
+class DatabaseUnavailable(RosterError):
+    """The database refused the connection or went away (db.Database translates it)."""
+
+    status = 503
+    title = "The database is not answering"
+
+
+class ConfigError(RosterError):
+    """Roster is configured wrongly: the message names the setting and how to fix it."""
+
+    status = 500
+    title = "Roster is not configured correctly"
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> dict[str, Any]:
+    """An RFC 9457 problem document, before it is dumped by api.schemas.Problem."""
     return {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}

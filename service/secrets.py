@@ -8,6 +8,7 @@ import requests
 from sqlalchemy.engine import make_url
 
 from .config import SECRET_MANAGER_URL
+from .errors import ConfigError
 
 SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
@@ -25,7 +26,7 @@ def read_secret(name: str, base_url: str = SECRET_MANAGER_URL) -> str:
     with session:
         response = session.get(f"{base_url}{name}:access", timeout=10)
     if not response.ok:
-        raise RuntimeError(
+        raise ConfigError(
             f"The secret {name} could not be read (HTTP {response.status_code}): "
             "check its name and grant the app's service account "
             "roles/secretmanager.secretAccessor on it."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from .roster.engine import Validation, validate_grid
 from .roster.grid import Grid
@@ -34,15 +34,31 @@ class SheetValidation:
     notes_cleared: int = 0
     hidden: list[Issue] = field(default_factory=list)  # cells that keep a person's note
 
-    def to_dict(self) -> dict[str, Any]:
-        result = self.validation.to_dict()
-        if self.in_sheet:
-            result["notes"] = {
-                "written": self.notes_written,
-                "cleared": self.notes_cleared,
-                "kept_personal": len({i.cell for i in self.hidden}),
-            }
-        return result
+    @property
+    def summary(self) -> dict[str, int]:
+        """Rows read, errors and warnings found."""
+        return self.validation.summary
+
+    @property
+    def worksheet(self) -> str:
+        """The tab read (a CSV file's name): output always names it (SPEC §2 Files)."""
+        return self.grid.title
+
+    @property
+    def issues(self) -> list[Issue]:
+        """Every issue, sorted by cell."""
+        return self.validation.issues
+
+    @property
+    def notes(self) -> dict[str, int] | None:
+        """What happened to the sheet's notes; None for a file."""
+        if not self.in_sheet:
+            return None
+        return {
+            "written": self.notes_written,
+            "cleared": self.notes_cleared,
+            "kept_personal": len({i.cell for i in self.hidden}),
+        }
 
 
 def validate_source(

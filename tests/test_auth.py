@@ -15,10 +15,9 @@ from service.auth import (
     Caller,
     DevelopmentAuthenticator,
     IdTokenVerifier,
-    SignInUnavailable,
     refuse_on_app_engine,
 )
-from service.errors import Unauthorized
+from service.errors import ConfigError, SignInUnavailable, Unauthorized
 from tests.auth_tokens import TEST_AUDIENCE, CertsServer, MakeToken
 
 OTHER_AUDIENCE = "roster-console.apps.googleusercontent.com"
@@ -139,9 +138,9 @@ def test_development_sign_in_refuses_a_dev_header_without_an_email() -> None:
 def test_development_sign_in_refuses_to_run_on_app_engine(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    with pytest.raises(RuntimeError, match="GAE_ENV"):
+    with pytest.raises(ConfigError, match="GAE_ENV"):
         refuse_on_app_engine({"GAE_ENV": "standard"})
     refuse_on_app_engine({"HOME": "/home/coach"})
     monkeypatch.setenv("GAE_ENV", "standard")
-    with pytest.raises(RuntimeError, match="App Engine"):
+    with pytest.raises(ConfigError, match="App Engine"):
         DevelopmentAuthenticator("admin@example.com")

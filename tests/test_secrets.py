@@ -11,6 +11,7 @@ import pytest
 
 from service.config import Settings
 from service.db import database_url
+from service.errors import ConfigError
 
 NAME = "projects/p/secrets/roster-db-password/versions/latest"
 
@@ -68,7 +69,7 @@ def test_a_missing_secret_stops_the_start_with_what_to_do(secret_manager):
             "ROSTER_SECRET_MANAGER_URL": base,
         }
     )
-    with pytest.raises(RuntimeError, match="secretAccessor"):
+    with pytest.raises(ConfigError, match="secretAccessor"):
         database_url(settings)
 
 

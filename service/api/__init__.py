@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import extensions
 from ..errors import RosterError, problem
+from .schemas import Problem
 
 log = logging.getLogger("roster.api")
 PROBLEM_JSON = "application/problem+json"
@@ -24,15 +25,18 @@ def limit_body() -> None:
 
 
 def problem_response(status: int, title: str, detail: str, **extra: object) -> Response:
-    response = jsonify(problem(status, title, detail, **extra))
+    """An application/problem+json response, dumped through the Problem schema."""
+    response = jsonify(Problem().dump(problem(status, title, detail, **extra)))
     response.status_code = status
     response.mimetype = PROBLEM_JSON
     return response
 
 
 def init_app(app: Flask) -> None:
+    """Register the API's routes, /healthz, and one problem+json answer for every error."""
     from . import (  # noqa: F401  (importing them registers their routes on bp)
         openapi,
+        sheet_jobs,  # noqa: F401  (validation jobs and the active import, polled by the sidebar)
         tasks,  # noqa: F401  (the chunk handler Cloud Tasks calls)
         views,
     )
@@ -42,8 +46,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RosterError)
     def roster_error(error: RosterError) -> Response:
-        extra: dict[str, object] = getattr(error, "problem_extra", dict)()
-        return problem_response(error.status, error.title, str(error), **extra)
+        return problem_response(error.status, error.title, str(error), **error.problem_fields())
 
     @app.errorhandler(ValidationError)
     def bad_body(error: ValidationError) -> Response:

@@ -134,6 +134,9 @@ def build_spec() -> dict[str, Any]:
             }
         },
     )
+    from .sheet_jobs import document
+
+    document(spec, _problems, _json, sheet)
     return spec.to_dict()
 
 

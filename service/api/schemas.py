@@ -1,10 +1,22 @@
-"""Request and response shapes of the JSON API (SPEC §6), as marshmallow schemas."""
+"""Request and response shapes of the JSON API (SPEC §6), as marshmallow schemas.
+
+These are the wire: requests are loaded and responses dumped through them (and the CLI's
+`--format json` too), and the OpenAPI document is built from them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_dump,
+    validate,
+    validates_schema,
+)
 
 
 class WorksheetBody(Schema):
@@ -23,10 +35,12 @@ class WorksheetBody(Schema):
 
 
 class ValidateBody(WorksheetBody):
-    pass
+    """The body of POST …/validate."""
 
 
 class ImportBody(WorksheetBody):
+    """The body of POST …/imports."""
+
     mode = fields.String(
         load_default="all_or_nothing", validate=validate.OneOf(["all_or_nothing", "skip_invalid"])
     )
@@ -35,10 +49,12 @@ class ImportBody(WorksheetBody):
 
 
 class FixBody(WorksheetBody):
-    pass
+    """The body of POST …/fix."""
 
 
 class IssueSchema(Schema):
+    """One issue (SPEC §3)."""
+
     row = fields.Integer(allow_none=True)
     column = fields.Integer(allow_none=True)
     cell = fields.String(allow_none=True)
@@ -50,24 +66,39 @@ class IssueSchema(Schema):
 
 
 class SummarySchema(Schema):
+    """Rows read, errors and warnings found."""
+
     rows = fields.Integer()
     errors = fields.Integer()
     warnings = fields.Integer()
 
 
 class NotesSchema(Schema):
+    """What a validate did to the sheet's notes."""
+
     written = fields.Integer()
     cleared = fields.Integer()
     kept_personal = fields.Integer()
 
 
 class ValidationResult(Schema):
+    """A validation; `notes` only for a spreadsheet (a file is written nowhere)."""
+
+    worksheet = fields.String(metadata={"description": "the tab read (a CSV file's name)"})
     summary = fields.Nested(SummarySchema)
     issues = fields.List(fields.Nested(IssueSchema))
-    notes = fields.Nested(NotesSchema)
+    notes = fields.Nested(NotesSchema, allow_none=True)
+
+    @post_dump
+    def drop_missing_notes(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if data.get("notes") is None:
+            data.pop("notes", None)
+        return data
 
 
 class PlanSchema(Schema):
+    """What an import would do: rows to create, update, skip, and rows blocked by errors."""
+
     create = fields.Integer()
     update = fields.Integer()
     skip = fields.Integer()
@@ -75,12 +106,18 @@ class PlanSchema(Schema):
 
 
 class PlanResult(Schema):
+    """A dry run's answer."""
+
     plan = fields.Nested(PlanSchema)
 
 
 class ImportSchema(Schema):
+    """An import run as it stands (SPEC §6 GET /api/v1/imports/{id}); times in UTC."""
+
     id = fields.String()
-    status = fields.String(validate=validate.OneOf(["queued", "running", "succeeded", "failed"]))
+    status = fields.String(
+        validate=validate.OneOf(["queued", "running", "succeeded", "failed", "undone"])
+    )
     total = fields.Integer()
     processed = fields.Integer()
     created = fields.Integer()
@@ -88,33 +125,64 @@ class ImportSchema(Schema):
     skipped = fields.Integer()
     failed_rows = fields.Integer()
     started_by = fields.String()
-    started_at = fields.String()
-    finished_at = fields.String(allow_none=True)
+    started_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
     mode = fields.String()
     message = fields.String(allow_none=True)
-    invitations_sent = fields.Integer()
+    invitations_sent = fields.Constant(0)  # SPEC §5: no invitation is ever sent
 
 
 class ImportResult(Schema):
-    import_ = fields.Nested(ImportSchema, data_key="import")
+    """An import, or none (the task handler's answer for an unknown run)."""
+
+    import_ = fields.Nested(ImportSchema, data_key="import", allow_none=True)
+    detail = fields.String()
 
 
 class ChangeSchema(Schema):
+    """One cell "Fix what can be fixed" changed."""
+
     cell = fields.String()
     field = fields.String(allow_none=True)
     value = fields.String()
 
 
 class FixResult(Schema):
+    """What a fix changed, and what is left."""
+
     changed = fields.List(fields.Nested(ChangeSchema))
     summary = fields.Nested(SummarySchema)
 
 
 class Problem(Schema):
+    """An RFC 9457 problem document, with the members Roster's errors declare
+    (`RosterError.problem_fields`): the issues that block an import, who is importing."""
+
     type = fields.String()
     title = fields.String()
     status = fields.Integer()
     detail = fields.String()
     issues = fields.List(fields.Nested(IssueSchema))
     started_by = fields.String()
-    started_at = fields.String()
+    started_at = fields.DateTime()
+    import_id = fields.String()
+
+
+class ClientSchema(Schema):
+    """A client as `roster clients list` shows it (SPEC §8): never a password or hash."""
+
+    email_address = fields.String()
+    first_name = fields.String()
+    last_name = fields.String()
+    birthdate = fields.Date(format="%Y%m%d")
+    gender = fields.String()
+    external_id = fields.String(allow_none=True)
+    tags = fields.List(fields.String())
+    attributes = fields.Dict()
+    must_change_password = fields.Boolean()
+
+
+class ClientList(Schema):
+    """The clients of an organisation."""
+
+    clients = fields.List(fields.Nested(ClientSchema))

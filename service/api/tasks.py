@@ -22,11 +22,11 @@ from werkzeug.datastructures import Headers
 from .. import extensions
 from ..auth import IdTokenVerifier
 from ..config import Settings, on_app_engine
-from ..errors import Forbidden, NotFound, RosterError, Unauthorized
+from ..errors import ConfigError, Forbidden, NotFound, RosterError, Unauthorized
 from ..imports import cloud_tasks, jobs
-from ..imports.runs import get_run, run_to_dict
-from ..models import ImportRun
+from ..imports.runs import ImportStatus, get_run
 from . import bp, problem_response
+from .schemas import ImportResult
 
 log = logging.getLogger("roster.tasks")
 
@@ -61,7 +61,7 @@ class EmulatorQueue:
 
     def __init__(self, queue: str) -> None:
         if on_app_engine():
-            raise RuntimeError(
+            raise ConfigError(
                 "CLOUD_TASKS_EMULATOR_HOST is for local use only: it makes the "
                 "import handler trust unsigned requests, so it will not run on "
                 "App Engine. Unset it there."
@@ -81,12 +81,12 @@ def make_queue_gate(settings: Settings) -> QueueGate | None:
     if settings.tasks == "inline":
         return None
     if settings.tasks != "cloud-tasks":
-        raise RuntimeError(f"ROSTER_TASKS must be inline or cloud-tasks, not {settings.tasks!r}.")
+        raise ConfigError(f"ROSTER_TASKS must be inline or cloud-tasks, not {settings.tasks!r}.")
     queue, target = cloud_tasks.queue_and_target(settings)
     if settings.tasks_emulator_host:
         return EmulatorQueue(queue)
     if not settings.tasks_service_account:
-        raise RuntimeError(
+        raise ConfigError(
             "With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_SERVICE_ACCOUNT to the "
             "service account whose OIDC token the queue attaches to each task."
         )
@@ -117,7 +117,9 @@ def work_import(import_id: str) -> Any:
         get_run(db, import_id)
     except NotFound:
         log.warning("task %s: import %s does not exist; dropping the task", task, import_id)
-        return {"import": None, "detail": f"There is no import {import_id}."}, 200
+        return ImportResult().dump(
+            {"import_": None, "detail": f"There is no import {import_id}."}
+        ), 200
     budget = float(current_app.config.get("ROSTER_TASKS_BUDGET_SECONDS", BUDGET_SECONDS))
     run = jobs.work(
         db, extensions.sheets(), extensions.hashing(), settings, import_id, budget_seconds=budget
@@ -134,10 +136,10 @@ def work_import(import_id: str) -> Any:
         return _busy(run)
     if run.status == "running":
         cloud_tasks.enqueue(settings, run.id, step=run.processed)
-    return {"import": run_to_dict(run)}, 200
+    return ImportResult().dump({"import_": run}), 200
 
 
-def _busy(run: ImportRun) -> Response:
+def _busy(run: ImportStatus) -> Response:
     """Another worker holds the run: a duplicate delivery, or a worker that died too recently to
     be taken over (ROSTER_IMPORT_STALE_SECONDS). The queue retries this task; by then the run is
     finished, handed on, or free to take over."""

@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 from flask import request, url_for
+from marshmallow import Schema
 
 from .. import extensions, organisations
 from ..auth import Caller
@@ -16,14 +17,21 @@ from ..errors import BadBody, NotFound
 from ..fixes import apply_fixes
 from ..imports import jobs
 from ..imports.passwords import PasswordHashing
-from ..imports.runs import get_run, run_to_dict
-from ..roster.engine import Validation
+from ..imports.runs import get_run
 from ..roster.organisation import OrgRef, OrgSnapshot
 from ..sources import locate
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
 from . import bp
-from .schemas import FixBody, ImportBody, ValidateBody
+from .schemas import (
+    FixBody,
+    FixResult,
+    ImportBody,
+    ImportResult,
+    PlanResult,
+    ValidateBody,
+    ValidationResult,
+)
 
 log = logging.getLogger("roster.api")
 
@@ -33,7 +41,7 @@ def caller() -> Caller:
     return extensions.authenticator().verify(request.headers.get("Authorization"))
 
 
-def body(schema: Any) -> dict[str, Any]:
+def body(schema: Schema) -> dict[str, Any]:
     """The JSON body loaded by its schema; an empty body means every default."""
     if not request.get_data(cache=True):  # chunked bodies have no Content-Length: read them
         return schema.load({})
@@ -44,6 +52,7 @@ def body(schema: Any) -> dict[str, Any]:
 
 
 def worksheet_of(data: dict[str, Any]) -> str | int | None:
+    """The worksheet a body names: its gid, else its title, else None (the first)."""
     return data.get("worksheet_id", data.get("worksheet"))
 
 
@@ -60,7 +69,8 @@ def sheet_snapshot(spreadsheet_id: str, who: Caller) -> OrgSnapshot:
 
 
 @bp.post("/sheets/<spreadsheet_id>/validate")
-def validate(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
+def validate(spreadsheet_id: str) -> tuple[Any, int]:
+    """Read the sheet, validate it, write its notes; answer the summary and the issues."""
     who = caller()
     data = body(ValidateBody())
     snapshot = sheet_snapshot(spreadsheet_id, who)
@@ -68,21 +78,23 @@ def validate(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
     log.info(
         "validated sheet=%s rows=%d errors=%d",
         spreadsheet_id,
-        checked.validation.rows,
-        checked.validation.summary["errors"],
+        checked.summary["rows"],
+        checked.summary["errors"],
     )
-    return checked.to_dict(), 200
+    return ValidationResult().dump(checked), 200
 
 
 @bp.post("/sheets/<spreadsheet_id>/imports")
 def start_import(spreadsheet_id: str) -> Any:
+    """Start an import (202 and where to poll it), or answer a dry run's plan (200)."""
     who = caller()
     data = body(ImportBody())
     organisation = sheet_organisation(spreadsheet_id, who)
+    settings, db, sheets = extensions.settings(), extensions.db(), extensions.sheets()
     started = jobs.start_import(
-        extensions.db(),
-        extensions.sheets(),
-        extensions.settings(),
+        db,
+        sheets,
+        settings,
         organisation.id,
         spreadsheet_id,
         worksheet_of(data),
@@ -92,17 +104,10 @@ def start_import(spreadsheet_id: str) -> Any:
         dry_run=data["dry_run"],
     )
     if started.run is None:
-        return {"plan": started.plan}, 200
-    dispatch(
-        extensions.settings(),
-        extensions.db(),
-        extensions.sheets(),
-        extensions.hashing(),
-        started.run.id,
-        started.validation,
-    )
+        return PlanResult().dump({"plan": started.plan}), 200
+    dispatch(settings, db, sheets, extensions.hashing(), started.run.id, started.prepared)
     location = url_for("api.import_status", import_id=started.run.id)
-    return {"import": run_to_dict(started.run)}, 202, {"Location": location}
+    return ImportResult().dump({"import_": started.run}), 202, {"Location": location}
 
 
 def dispatch(
@@ -111,9 +116,9 @@ def dispatch(
     sheets: GoogleSheets,
     hashing: PasswordHashing,
     run_id: str,
-    validation: Validation | None = None,
+    prepared: jobs.Prepared | None = None,
 ) -> None:
-    """Hand the run to a worker: a thread here (reusing the validation), or Cloud Tasks."""
+    """Hand the run to a worker: a thread here (carrying the plan), or Cloud Tasks."""
     if settings.tasks == "cloud-tasks":
         from ..imports.cloud_tasks import enqueue
 
@@ -122,7 +127,7 @@ def dispatch(
 
     def work() -> None:
         try:
-            jobs.work(db, sheets, hashing, settings, run_id, validation=validation)
+            jobs.work(db, sheets, hashing, settings, run_id, prepared=prepared)
         except Exception:
             log.exception("import %s failed", run_id)
 
@@ -130,7 +135,8 @@ def dispatch(
 
 
 @bp.get("/imports/<import_id>")
-def import_status(import_id: str) -> tuple[dict[str, Any], int]:
+def import_status(import_id: str) -> tuple[Any, int]:
+    """An import's progress and result, for members of its organisation."""
     who = caller()
     run = get_run(extensions.db(), import_id)
     organisations.require_member(
@@ -139,12 +145,14 @@ def import_status(import_id: str) -> tuple[dict[str, Any], int]:
         who.email,
         "You are not a member of the organisation this import belongs to.",
     )
-    return {"import": run_to_dict(run)}, 200
+    return ImportResult().dump({"import_": run}), 200
 
 
 @bp.post("/sheets/<spreadsheet_id>/fix")
-def fix(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
+def fix(spreadsheet_id: str) -> tuple[Any, int]:
+    """Write every unambiguous fix in one request; answer what changed and what is left."""
     who = caller()
     data = body(FixBody())
     snapshot = sheet_snapshot(spreadsheet_id, who)
-    return apply_fixes(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot), 200
+    fixed = apply_fixes(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot)
+    return FixResult().dump(fixed), 200

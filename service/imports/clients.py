@@ -1,28 +1,143 @@
-"""Client accounts written by an import: inserted without duplicates, or updated in place."""
+"""Client accounts and what an import did to them: each chunk written in one transaction
+(clients inserted without duplicates or updated in place, their tags, each row's outcome, the
+run's counters), and the clients listed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ..models import Client, ImportRun, client_tags, utcnow
+from ..db import Database
+from ..models import Client, ImportRowResult, Tag, client_tags, utcnow
 from ..roster.engine import ClientRow
+from . import runs
+from .plan import Step
+from .runs import ImportStatus
+
+
+def write_chunk(
+    db: Database,
+    run: ImportStatus,
+    lease: str,
+    steps: list[Step],
+    hashes: dict[str, str],
+    tag_ids: dict[str, int],
+) -> ImportStatus:
+    """One transaction: the clients, their tags, each row's outcome and the run's counters.
+
+    Nothing is written unless `lease` still holds the run (runs.LeaseLost otherwise).
+    """
+    with db.session() as session:
+        runs.hold(session, run.id, lease)
+        creates = [s.client for s in steps if s.action == "create"]
+        updates = [s.client for s in steps if s.action == "update"]
+        created = _insert_clients(session, run, creates, hashes, tag_ids)
+        updated = _update_clients(session, run.organisation_id, updates, tag_ids)
+        outcomes = [
+            {
+                "import_run_id": run.id,
+                "row": s.client.row,
+                "email": s.client.email_address,
+                "outcome": _outcome(s.client.email_address, created, updated),
+            }
+            for s in steps
+        ]
+        session.execute(insert(ImportRowResult), outcomes)
+        return runs.count(
+            session, run.id, len(created), len(updated), len(steps) - len(created) - len(updated)
+        )
+
+
+def _outcome(email: str, created: set[str], updated: set[str]) -> str:
+    """A row planned for creation whose email turned up meanwhile was skipped, not failed."""
+    return "created" if email in created else "updated" if email in updated else "skipped"
+
+
+def recorded_emails(db: Database, run_id: str) -> set[str]:
+    """The emails of the rows the run has already written or skipped (to resume after them)."""
+    with db.session() as session:
+        return set(
+            session.scalars(
+                select(ImportRowResult.email).where(ImportRowResult.import_run_id == run_id)
+            )
+        )
+
+
+def outcomes(db: Database, run_id: str) -> list[tuple[int, str, str]]:
+    """(row, email, outcome) for every row the run wrote or skipped, in sheet order."""
+    with db.session() as session:
+        rows = session.execute(
+            select(ImportRowResult.row, ImportRowResult.email, ImportRowResult.outcome)
+            .where(ImportRowResult.import_run_id == run_id)
+            .order_by(ImportRowResult.row)
+        )
+        return [(row, email, outcome) for row, email, outcome in rows]
+
+
+def tag_ids(db: Database, organisation_id: int) -> dict[str, int]:
+    """The organisation's tags by name."""
+    with db.session() as session:
+        return {
+            name: tag_id
+            for name, tag_id in session.execute(
+                select(Tag.name, Tag.id).where(Tag.organisation_id == organisation_id)
+            )
+        }
+
+
+@dataclass(frozen=True)
+class ClientAccount:
+    """A client as Roster shows it (SPEC §8): never a password or hash."""
+
+    email_address: str
+    first_name: str
+    last_name: str
+    birthdate: dt.date
+    gender: str
+    external_id: str | None
+    tags: list[str]
+    attributes: dict[str, Any]
+    must_change_password: bool
+
+
+def list_clients(db: Database, organisation_id: int) -> list[ClientAccount]:
+    """The organisation's clients, by email."""
+    with db.session() as session:
+        found = session.scalars(
+            select(Client).where(Client.organisation_id == organisation_id).order_by(Client.email)
+        )
+        return [
+            ClientAccount(
+                email_address=client.email,
+                first_name=client.first_name,
+                last_name=client.last_name,
+                birthdate=client.birthdate,
+                gender=client.gender,
+                external_id=client.external_id,
+                tags=sorted(t.name for t in client.tags),
+                attributes=client.attributes or {},
+                must_change_password=client.must_change_password,
+            )
+            for client in found
+        ]
 
 
 def _dialect_insert(session: Session) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def insert_clients(
+def _insert_clients(
     session: Session,
-    run: ImportRun,
+    run: ImportStatus,
     clients: list[ClientRow],
     hashes: dict[str, str],
     tag_ids: dict[str, int],
@@ -61,7 +176,7 @@ def insert_clients(
     return set(inserted)
 
 
-def update_clients(
+def _update_clients(
     session: Session, organisation_id: int, clients: list[ClientRow], tag_ids: dict[str, int]
 ) -> set[str]:
     """Update profile fields of existing clients; never their password."""

@@ -20,7 +20,7 @@ from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpc
 from google.protobuf import duration_pb2
 
 from ..config import Settings
-from ..errors import RosterError
+from ..errors import ConfigError, TasksUnavailable
 
 log = logging.getLogger("roster.tasks")
 
@@ -30,23 +30,16 @@ CREATE_TIMEOUT_SECONDS = 30.0
 _QUEUE_NAME = re.compile(r"projects/[^/]+/locations/[^/]+/queues/[A-Za-z0-9-]+")
 
 
-class TasksUnavailable(RosterError):
-    """The queue refused or did not answer; the import itself is intact and can be resumed."""
-
-    status = 503
-    title = "The import queue is not answering"
-
-
 def work_path(run_id: str) -> str:
     """The chunk handler's path for a run (the route in service/api/tasks.py)."""
     return f"/api/v1/imports/{run_id}/work"
 
 
 def queue_and_target(settings: Settings) -> tuple[str, str]:
-    """The queue's full name and the backend's base URL, or a RuntimeError saying what is wrong."""
+    """The queue's full name and the backend's base URL, or a ConfigError saying what is wrong."""
     queue, target = settings.tasks_queue or "", (settings.tasks_target_url or "").rstrip("/")
     if not _QUEUE_NAME.fullmatch(queue):
-        raise RuntimeError(
+        raise ConfigError(
             "With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_QUEUE to the queue's "
             "full name, projects/PROJECT/locations/LOCATION/queues/QUEUE "
             f"(it is {queue or 'unset'})."
@@ -55,7 +48,7 @@ def queue_and_target(settings: Settings) -> tuple[str, str]:
     # does not follow, and the queue's token must not travel in clear.
     schemes = ("https://", "http://") if settings.tasks_emulator_host else ("https://",)
     if not target.startswith(schemes):
-        raise RuntimeError(
+        raise ConfigError(
             "With ROSTER_TASKS=cloud-tasks, set ROSTER_TASKS_TARGET_URL to the "
             "backend's https base URL, e.g. https://PROJECT.REGION.r.appspot.com "
             f"(it is {target or 'unset'})."

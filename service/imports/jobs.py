@@ -1,44 +1,61 @@
-"""The import use case end to end: validate the source, open a run, work it, report back."""
+"""The import use case, which drives a run from request to results in the sheet.
+
+start_import: read and validate the source once (notes written to a sheet), plan once, open a
+run. work: claim the run, write the plan chunk by chunk, show each row's outcome in the sheet,
+finish. The plan travels from one to the other (`Prepared`); only a worker in another process
+(Cloud Tasks) reads the source again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import organisations
 from ..config import Settings
 from ..db import Database
-from ..errors import RosterError
-from ..models import ImportRun, utcnow
-from ..roster.columns import read_header
+from ..errors import ImportBlocked, RosterError
 from ..roster.engine import Validation, validate_grid
-from ..roster.grid import Grid
-from ..roster.notes import MARK, is_roster_note
-from ..roster.organisation import OrgSnapshot
-from ..sources import locate
+from ..roster.notes import plan_result_notes
 from ..sources.google_sheets import GoogleSheets
 from ..sources.locate import read_source
 from ..validation import validate_source
+from . import clients, runs
 from .passwords import PasswordHashing
-from .plan import plan_import
-from .runs import ImportRequest, Progress, get_run, open_run, process_run, results_of
+from .plan import ImportPlan, plan_import
+from .runs import ImportRequest, ImportStatus
+
+NO_INVITATIONS = "No invitations were sent: give each client their temporary password yourself."
+CHANGED_SINCE = (
+    "The roster changed since the import started and now has errors: validate it and import again."
+)
+UNEXPECTED = (
+    "The import stopped on an unexpected error; what was imported is kept. "
+    "Import again to finish it."
+)
+
+Progress = Callable[[ImportStatus], None]
 
 
-@dataclass
+@dataclass(frozen=True)
+class Prepared:
+    """A roster read, validated and planned once, carried to the worker that writes it."""
+
+    validation: Validation
+    plan: ImportPlan
+    sheet_id: int | None  # the worksheet's gid in a spreadsheet; None for a file
+
+
+@dataclass(frozen=True)
 class Started:
-    """The answer to an import request: a dry-run plan, or the run that was opened.
-
-    The validation travels with it so that an in-process worker need not read the sheet again.
-    """
+    """The answer to an import request: a dry run's plan, or the run that was opened."""
 
     plan: dict[str, int]
-    validation: Validation
-    run: ImportRun | None = None
+    prepared: Prepared
+    run: ImportStatus | None = None
     blocked: bool = False  # errors stop the whole import
-
-
-def _stale_after(settings: Settings) -> dt.timedelta:
-    return dt.timedelta(seconds=settings.import_stale_seconds)
 
 
 def start_import(
@@ -58,21 +75,24 @@ def start_import(
     checked = validate_source(
         sheets, source, worksheet, organisations.snapshot(db, organisation_id)
     )
-    grid, validation = checked.grid, checked.validation
-    plan = plan_import(validation, mode, update_existing)
-    counts = plan.counts()
+    plan = plan_import(checked.validation, mode, update_existing)
+    prepared = Prepared(checked.validation, plan, checked.grid.sheet_id)
     if dry_run:
-        return Started(counts, validation, blocked=plan.blocked_whole)
+        return Started(plan.counts(), prepared, blocked=plan.blocked_whole)
+    if plan.blocked_whole:
+        raise ImportBlocked(checked.validation)
     request = ImportRequest(
         source=source,
-        worksheet_id=grid.sheet_id,
-        worksheet_title=grid.title or None,
+        worksheet_id=checked.grid.sheet_id,
+        worksheet_title=checked.grid.title or None,
         started_by=started_by,
         mode=mode,
         update_existing=update_existing,
     )
-    run = open_run(db, organisation_id, request, validation, _stale_after(settings))
-    return Started(counts, validation, run)
+    run = runs.open_run(
+        db, organisation_id, request, checked.validation.rows, len(plan.blocked), _stale(settings)
+    )
+    return Started(plan.counts(), prepared, run)
 
 
 def work(
@@ -82,54 +102,82 @@ def work(
     settings: Settings,
     run_id: str,
     progress: Progress | None = None,
-    validation: Validation | None = None,
+    prepared: Prepared | None = None,
     budget_seconds: float | None = None,
-) -> ImportRun:
-    """Process a run to its end (or resume it) and show the results in the sheet."""
-    run = get_run(db, run_id)
-    worksheet = run.worksheet_id if run.worksheet_id is not None else run.worksheet_title
+) -> ImportStatus:
+    """Do what is left of a run, chunk by chunk, then show the results; safe to call again.
 
-    def load() -> Validation:
-        if validation is not None:
-            return validation
-        return validate_grid(
-            read_source(sheets, run.source, worksheet),
-            organisations.snapshot(db, run.organisation_id),
+    With a budget (a Cloud Tasks request has 10 minutes), it stops after the chunk that
+    exhausts it and hands the lease back, leaving the run `running` for the next call.
+    """
+    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
+    lease = runs.claim(db, run_id, _stale(settings))
+    if lease is None:
+        return runs.get_run(db, run_id)  # another worker holds it, or it is over
+    try:
+        run = runs.get_run(db, run_id)
+        prepared = prepared or _prepare(db, sheets, run)
+        if prepared.plan.blocked_whole:
+            return runs.finish(db, run_id, "failed", CHANGED_SINCE)
+        steps = prepared.plan.steps(done=clients.recorded_emails(db, run_id))
+        tags = clients.tag_ids(db, run.organisation_id)
+        size = settings.import_chunk_size
+        for start in range(0, len(steps), size):
+            chunk = steps[start : start + size]
+            creates = [s.client for s in chunk if s.action == "create"]
+            hashes = hashing.hash_many([c.initial_password for c in creates])
+            by_email = dict(zip((c.email_address for c in creates), hashes, strict=True))
+            status = clients.write_chunk(db, run, lease, chunk, by_email, tags)
+            if progress is not None:
+                progress(status)
+            out_of_time = deadline is not None and time.monotonic() > deadline
+            if out_of_time and start + size < len(steps):
+                return runs.release(db, run_id, lease)
+        # shown before the run is marked done, so whoever polls sees them together
+        shown = _show_results(db, sheets, run, prepared)
+        return runs.finish(db, run_id, "succeeded", " ".join(filter(None, [NO_INVITATIONS, shown])))
+    except runs.LeaseLost:
+        return runs.get_run(db, run_id)
+    except Exception as error:
+        runs.finish(
+            db, run_id, "failed", str(error) if isinstance(error, RosterError) else UNEXPECTED
         )
+        raise
+    except BaseException:  # Ctrl+C or shutdown: let the next import take over at once
+        runs.abandon(db, run_id, lease)
+        raise
 
-    report = None if locate.is_file(run.source) else lambda ran: report_to_sheet(db, sheets, ran)
-    return process_run(
-        db,
-        run_id,
-        load,
-        hashing,
-        settings.import_chunk_size,
-        progress,
-        budget_seconds,
-        _stale_after(settings),
-        report,
+
+def _prepare(db: Database, sheets: GoogleSheets, run: ImportStatus) -> Prepared:
+    """For a worker that did not start the run: read, validate and plan as the request did."""
+    grid = read_source(sheets, run.source, run.worksheet)
+    validation = validate_grid(grid, organisations.snapshot(db, run.organisation_id))
+    return Prepared(
+        validation, plan_import(validation, run.mode, run.update_existing), grid.sheet_id
     )
 
 
-OUTCOME_TEXT = {
-    "created": "imported as a new client",
-    "updated": "updated an existing client",
-    "skipped": "skipped: already a client",
-}
-
-
-def report_to_sheet(db: Database, sheets: GoogleSheets, run_id: str) -> str | None:
+def _show_results(
+    db: Database, sheets: GoogleSheets, run: ImportStatus, prepared: Prepared
+) -> str | None:
     """A note on each row's email cell, where the row still holds the same email.
 
-    Returns a sentence about the rows whose result could not be placed, if any.
+    Returns a sentence about the rows whose result could not be placed, if any. A file has no
+    notes to write: its results are in the counts.
     """
-    run = get_run(db, run_id)
+    if prepared.sheet_id is None:
+        return None
     try:
-        grid = sheets.read(run.source, run.worksheet_id)
-        notes, misplaced = result_notes(grid, results_of(db, run.id), run)
+        grid = sheets.read(run.source, prepared.sheet_id)
+        notes, misplaced = plan_result_notes(
+            grid,
+            prepared.validation.layout.index_of("email_address"),
+            clients.outcomes(db, run.id),
+            run.started_by,
+            dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
+        )
         if notes:
-            assert grid.sheet_id is not None
-            sheets.write_notes(run.source, grid.sheet_id, notes)
+            sheets.write_notes(run.source, prepared.sheet_id, notes)
     except RosterError as error:
         return f"The clients are imported, but the results could not be shown in the sheet: {error}"
     if misplaced:
@@ -140,23 +188,5 @@ def report_to_sheet(db: Database, sheets: GoogleSheets, run_id: str) -> str | No
     return None
 
 
-def result_notes(
-    grid: Grid, results: list[tuple[int, str, str]], run: ImportRun
-) -> tuple[dict[tuple[int, int], str], int]:
-    """The notes that show each row's outcome; rows that moved are counted, not misplaced."""
-    layout = read_header(grid.header, OrgSnapshot())
-    column = next((c.index for c in layout.columns if c.field == "email_address"), None)
-    if column is None:
-        return {}, len(results)
-    when = utcnow().strftime("%Y-%m-%d")
-    notes: dict[tuple[int, int], str] = {}
-    misplaced = 0
-    for row, email, outcome in results:
-        cell = (row - 1, column)
-        shown = grid.value(row - 1, column).strip().lower()
-        current = grid.notes.get(cell, "")
-        if shown != email or (current and not is_roster_note(current)):
-            misplaced += 1
-            continue
-        notes[cell] = f"{MARK}\n• Import {when}: {OUTCOME_TEXT[outcome]} (by {run.started_by})."
-    return notes, misplaced
+def _stale(settings: Settings) -> dt.timedelta:
+    return dt.timedelta(seconds=settings.import_stale_seconds)

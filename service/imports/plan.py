@@ -1,4 +1,4 @@
-"""Planning: what an import would do with each row, before anything is written."""
+"""Planning: what an import will do with each row, decided once before anything is written."""
 
 from __future__ import annotations
 
@@ -7,6 +7,14 @@ from dataclasses import dataclass, field
 from ..roster.engine import ClientRow, Validation
 
 MODES = ("all_or_nothing", "skip_invalid")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One row's part in an import: `create` it, `update` it, or `skip` it (already a client)."""
+
+    client: ClientRow
+    action: str
 
 
 @dataclass
@@ -20,12 +28,22 @@ class ImportPlan:
     blocked_whole: bool = False  # errors stop the whole import
 
     def counts(self) -> dict[str, int]:
+        """How many rows go each way: the dry run's answer."""
         return {
             "create": len(self.create),
             "update": len(self.update),
             "skip": len(self.skip),
             "blocked": len(self.blocked),
         }
+
+    def steps(self, done: set[str]) -> list[Step]:
+        """What is left to do, in sheet order: every planned row whose email is not in `done`."""
+        steps = [Step(c, "create") for c in self.create]
+        steps += [Step(c, "update") for c in self.update]
+        steps += [Step(c, "skip") for c in self.skip]
+        return sorted(
+            (s for s in steps if s.client.email_address not in done), key=lambda s: s.client.row
+        )
 
 
 def plan_import(validation: Validation, mode: str, update_existing: bool) -> ImportPlan:

@@ -37,6 +37,10 @@ class Layout:
     width: int  # number of columns that have a header, counted to the last one
     issues: list[Issue]
 
+    def index_of(self, field: str) -> int | None:
+        """The 0-based index of the first column that holds `field`, if any."""
+        return next((c.index for c in self.columns if c.field == field), None)
+
 
 def read_header(header: list[str], org: OrgSnapshot) -> Layout:
     """Map headers to fields and report unknown, duplicate and missing ones."""

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from marshmallow import ValidationError, fields
 
 from ..errors import SheetTooLarge
-from .columns import REQUIRED, Column, read_header
+from .columns import REQUIRED, Column, Layout, read_header
 from .grid import ERROR_LITERALS, CellKind, Grid
 from .issues import ERROR, WARNING, Issue, Problem, a1, summarize
 from .organisation import OrgSnapshot
@@ -53,6 +53,7 @@ class Validation:
     rows: int
     issues: list[Issue]
     clients: list[ClientRow]
+    layout: Layout  # the header as read: where each field's column is
 
     @property
     def summary(self) -> dict[str, int]:
@@ -66,9 +67,6 @@ class Validation:
     def sheet_errors(self) -> list[Issue]:
         """Errors that stop every row: missing columns, bad headers."""
         return [i for i in self.issues if i.is_error and (i.row is None or i.row == 1)]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"summary": self.summary, "issues": [issue.to_dict() for issue in self.issues]}
 
 
 class _Checked(NamedTuple):
@@ -240,7 +238,7 @@ def validate_grid(grid: Grid, org: OrgSnapshot) -> Validation:
     rows, width = used_extent(grid)
     check_size(1, width)  # rows were counted by used_extent, blank ones left out
     if len(grid.tabs) > 1 and not any(h.strip().lower() == "email_address" for h in grid.header):
-        return Validation(0, [_no_roster_tab(grid.tabs)], [])
+        return Validation(0, [_no_roster_tab(grid.tabs)], [], Layout([], 0, []))
     with _no_cyclic_gc():
         return _Run(grid, org).run(rows)
 
@@ -315,7 +313,7 @@ class _Run:
         blocked = {i.row for i in self.issues if i.is_error}
         clients = [c for c in clients if c.row not in blocked]
         self.issues.sort(key=Issue.sort_key)
-        return Validation(len(data), self.issues, clients)
+        return Validation(len(data), self.issues, clients, self.layout)
 
     def _column(
         self, column: Column, data: list[tuple[int, list[str]]], bad: set[int]
@@ -493,7 +491,8 @@ class _Run:
                 )
 
     def _column_number(self, name: str) -> int | None:
-        return next((c.index + 1 for c in self.layout.columns if c.field == name), None)
+        index = self.layout.index_of(name)
+        return None if index is None else index + 1
 
     def _against_organisation(self, clients: list[ClientRow]) -> None:
         """Existing clients and their external ids, judged on every row, whatever else is wrong.

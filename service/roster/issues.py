@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 ERROR = "error"
 WARNING = "warning"
@@ -60,18 +59,6 @@ class Issue:
 
     def sort_key(self) -> tuple[int, int, str]:
         return (self.row or 0, self.column or 0, self.code)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "column": self.column,
-            "cell": self.cell,
-            "field": self.field,
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "fix": self.fix,
-        }
 
 
 def summarize(rows: int, issues: list[Issue]) -> dict[str, int]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import BinaryIO
 
 from ..errors import SourceError
@@ -29,6 +30,7 @@ SAVE_AS_UTF8 = (
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _SCIENTIFIC = re.compile(r"[-+]?\d+(?:[.,]\d+)?E[-+]\d+")
 _LIBREOFFICE_ERROR = re.compile(r"Err:\d{3}")  # what LibreOffice shows for #NAME? and the like
+_MARKERS = ("#", "E+", "E-", "Err:")  # in every error literal, scientific number, Err:520
 
 
 def delimiter_of(header_line: str) -> str:
@@ -63,14 +65,15 @@ def read_csv(stream: BinaryIO, name: str) -> Grid:
 
 
 def _read(text: io.TextIOWrapper, name: str) -> Grid:
-    lines = _counted(text, name)
-    first = next(lines, "")
+    first = text.readline()
     delimiter = delimiter_of(first)
     rows: list[list[str]] = []
     kinds: dict[tuple[int, int], CellKind] = {}
-    reader = csv.reader(_chain(first, lines), delimiter=delimiter)
+    reader = csv.reader(itertools.chain((first,), text), delimiter=delimiter)
     try:
         for index, row in enumerate(reader):
+            if reader.line_num > limits.MAX_LINES:  # blank lines count: each is a row in memory
+                raise limits.too_many_lines(name)
             end = len(row)
             while end and not row[end - 1]:
                 end -= 1
@@ -78,15 +81,12 @@ def _read(text: io.TextIOWrapper, name: str) -> Grid:
                 del row[end:]  # trailing empty cells, which users do not see
             if end > MAX_COLUMNS:
                 raise limits.too_many_columns(name, end)
-            for column, value in enumerate(row):
-                if len(value) > limits.MAX_CELL_CHARS:
-                    raise limits.cell_too_long(name, a1(index + 1, column + 1))
-                if value in ERROR_LITERALS or _LIBREOFFICE_ERROR.fullmatch(value):
-                    kinds[(index, column)] = CellKind.ERROR_VALUE
-                elif _SCIENTIFIC.fullmatch(value):  # a number the program saved as shown
-                    kinds[(index, column)] = CellKind.DIGITS_LOST
-            if row and index > MAX_ROWS:
-                raise limits.too_many_rows(name, index + 1)
+            if row:
+                if index > MAX_ROWS:
+                    raise limits.too_many_rows(name, index + 1)
+                joined = "\x1f".join(row)  # one C-level look for what is rare in a roster
+                if len(joined) > limits.MAX_CELL_CHARS or any(m in joined for m in _MARKERS):
+                    _special_cells(row, index, kinds, name)
             rows.append(row)
     except csv.Error as error:
         if "field larger than field limit" in str(error):
@@ -95,18 +95,17 @@ def _read(text: io.TextIOWrapper, name: str) -> Grid:
     return Grid(rows, kinds, title=name, decimal_comma=delimiter == ";")
 
 
-def _counted(text: Iterable[str], name: str) -> Iterator[str]:
-    """The physical lines, refused past the limit: blank lines cost memory too."""
-    for count, line in enumerate(text, start=1):
-        if count > limits.MAX_LINES:
-            raise limits.too_many_lines(name)
-        yield line
-
-
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-    if first:
-        yield first
-    yield from rest
+def _special_cells(
+    row: list[str], index: int, kinds: dict[tuple[int, int], CellKind], name: str
+) -> None:
+    """Cells too long, error values and numbers saved in scientific notation."""
+    for column, value in enumerate(row):
+        if len(value) > limits.MAX_CELL_CHARS:
+            raise limits.cell_too_long(name, a1(index + 1, column + 1))
+        if value in ERROR_LITERALS or _LIBREOFFICE_ERROR.fullmatch(value):
+            kinds[(index, column)] = CellKind.ERROR_VALUE
+        elif _SCIENTIFIC.fullmatch(value):  # a number the program saved as shown
+            kinds[(index, column)] = CellKind.DIGITS_LOST
 
 
 def _not_utf8(stream: BinaryIO, name: str) -> SourceError:

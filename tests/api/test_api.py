@@ -7,6 +7,7 @@ import time
 import pytest
 
 from service import extensions, organisations
+from service.errors import ConfigError
 from tests.auth_tokens import TEST_EMAIL
 
 PROBLEM = "application/problem+json"
@@ -192,13 +193,16 @@ def test_openapi_document_lists_every_endpoint(client):
         "/api/v1/sheets/{spreadsheet_id}/imports",
         "/api/v1/imports/{import_id}",
         "/api/v1/sheets/{spreadsheet_id}/fix",
+        "/api/v1/sheets/{spreadsheet_id}/validations",
+        "/api/v1/validations/{job_id}",
+        "/api/v1/sheets/{spreadsheet_id}/imports/active",
     }
 
 
 def test_the_app_refuses_to_start_without_audiences(settings):
     from service import create_app
 
-    with pytest.raises(RuntimeError, match="ROSTER_ID_TOKEN_AUDIENCES"):
+    with pytest.raises(ConfigError, match="ROSTER_ID_TOKEN_AUDIENCES"):
         create_app({"ROSTER_SETTINGS": settings.replace(auth_mode="google")})
 
 
@@ -206,7 +210,7 @@ def test_dev_mode_refuses_to_start_on_app_engine(settings, monkeypatch):
     from service import create_app
 
     monkeypatch.setenv("GAE_ENV", "standard")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ConfigError):
         create_app({"ROSTER_SETTINGS": settings.replace(auth_mode="dev")})
 
 

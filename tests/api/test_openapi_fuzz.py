@@ -23,7 +23,7 @@ def test_the_api_answers_every_generated_request_as_documented(app, auth, spread
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     headers = auth()
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 4
+    assert len(operations) == 7
 
     for operation in operations:
 

@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 from service import create_app, extensions, organisations
 from service.api.tasks import make_queue_gate
 from service.api.views import dispatch
+from service.errors import ConfigError
 from service.imports import cloud_tasks, jobs
 from service.imports.runs import get_run
 from service.models import Client, ImportRun, utcnow
@@ -383,7 +384,7 @@ def test_the_emulator_switch_is_refused_on_app_engine(settings, monkeypatch):
         tasks_target_url=TARGET,
     )
 
-    with pytest.raises(RuntimeError, match="not run on App Engine"):
+    with pytest.raises(ConfigError, match="not run on App Engine"):
         make_queue_gate(configured)
 
 
@@ -412,7 +413,7 @@ def test_cloud_tasks_half_configured_stops_the_app_at_start(settings, changes, m
         tasks_service_account=SERVICE_ACCOUNT,
     )
 
-    with pytest.raises(RuntimeError, match=message):
+    with pytest.raises(ConfigError, match=message):
         make_queue_gate(configured.replace(**changes))
 
 

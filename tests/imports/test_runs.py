@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy import func, select
 
 from service import organisations
+from service.errors import ImportBlocked, ImportRunning
 from service.imports import jobs
 from service.imports.passwords import PROFILES, PasswordHashing, make_hasher
-from service.imports.runs import ImportBlocked, ImportRunning, get_run
+from service.imports.runs import get_run
 from service.models import Client, ImportRun
 
 HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender,tag"

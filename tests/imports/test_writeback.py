@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from service.imports.jobs import result_notes
-from service.models import ImportRun
 from service.roster.grid import Grid
+from service.roster.notes import plan_result_notes
 
 HEADER = ["email_address", "first_name"]
+EMAIL_COLUMN = 0  # where the import's validation found email_address
 
 
-def run() -> ImportRun:
-    return ImportRun(id="r1", started_by="coach@example.com")
+def result_notes(grid: Grid, outcomes: list[tuple[int, str, str]]):
+    return plan_result_notes(grid, EMAIL_COLUMN, outcomes, "coach@example.com", "2026-12-01")
 
 
 def test_each_row_gets_its_outcome_on_its_email_cell():
     grid = Grid([HEADER, ["ann@example.com", "Ann"], ["bob@example.com", "Bob"]])
     notes, misplaced = result_notes(
-        grid, [(2, "ann@example.com", "created"), (3, "bob@example.com", "skipped")], run()
+        grid, [(2, "ann@example.com", "created"), (3, "bob@example.com", "skipped")]
     )
     assert misplaced == 0
     assert "imported as a new client" in notes[(1, 0)]
@@ -27,12 +27,12 @@ def test_each_row_gets_its_outcome_on_its_email_cell():
 def test_a_row_sorted_away_meanwhile_is_counted_not_misplaced():
     grid = Grid([HEADER, ["bob@example.com", "Bob"], ["ann@example.com", "Ann"]])
     notes, misplaced = result_notes(
-        grid, [(2, "ann@example.com", "created"), (3, "bob@example.com", "created")], run()
+        grid, [(2, "ann@example.com", "created"), (3, "bob@example.com", "created")]
     )
     assert notes == {} and misplaced == 2
 
 
 def test_a_persons_note_on_the_email_cell_is_kept():
     grid = Grid([HEADER, ["ann@example.com", "Ann"]], notes={(1, 0): "Call her first"})
-    notes, misplaced = result_notes(grid, [(2, "ann@example.com", "created")], run())
+    notes, misplaced = result_notes(grid, [(2, "ann@example.com", "created")])
     assert notes == {} and misplaced == 1

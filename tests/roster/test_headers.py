@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from service.api.schemas import IssueSchema
 from service.roster.columns import REQUIRED, read_header
 
 from .builders import GOOD, HEADER, ORG, client, codes_at, issues_at, validate
@@ -176,7 +177,7 @@ def test_a_missing_required_header_is_an_error_of_the_whole_sheet(missing):
     assert (issue.code, issue.severity, issue.fix) == ("header.missing_required", "error", None)
     assert f'"{missing}"' in issue.message
     assert validation.clients == []
-    assert issue.to_dict()["cell"] is None
+    assert IssueSchema().dump(issue)["cell"] is None
 
 
 def test_an_empty_sheet_misses_every_required_header():

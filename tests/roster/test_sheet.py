@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from service.api.schemas import IssueSchema, ValidationResult
 from service.errors import SheetTooLarge
 from service.roster.columns import REQUIRED
 from service.roster.engine import MAX_COLUMNS, MAX_ROWS, ClientRow, check_size, validate_grid
@@ -200,7 +201,7 @@ def test_exactly_100000_client_rows_are_validated():
 
 def test_an_issue_has_every_field_of_spec_section_3():
     [issue] = validate(client(gender="Male")).issues
-    assert issue.to_dict() == {
+    assert IssueSchema().dump(issue) == {
         "row": 2,
         "column": 6,
         "cell": "F2",
@@ -313,5 +314,7 @@ def test_validation_is_a_pure_function_of_its_inputs():
     rows = [client(gender="Male"), client(), client(email_address="x")]
     grid = Grid([list(HEADER), *rows])
     before = [list(r) for r in grid.rows]
-    assert validate_grid(grid, ORG).to_dict() == validate_grid(grid, ORG).to_dict()
+    assert ValidationResult().dump(validate_grid(grid, ORG)) == ValidationResult().dump(
+        validate_grid(grid, ORG)
+    )
     assert grid.rows == before
