@@ -66,6 +66,17 @@ def make_bombs(folder: Path) -> dict[str, Path]:
     blank = folder / "blank.csv"
     blank.write_bytes(header.encode() + b"\n" * 45_000_000)
     bombs["csv_blank_lines"] = blank
+    from tests.sources import bombs as ods_bombs  # the same builders the tests use
+
+    for kind, data in {
+        "ods_repeated_row": ods_bombs.ods_repeated_row(),
+        "ods_sparse_row": ods_bombs.ods_sparse_row(),
+        "ods_giant_cell": ods_bombs.ods(
+            f"<table:table-row>{ods_bombs.ods_cell('a' * 100_000_000)}</table:table-row>"
+        ),
+    }.items():
+        bombs[kind] = folder / f"{kind}.ods"
+        bombs[kind].write_bytes(data)
     return bombs
 
 
