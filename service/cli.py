@@ -14,17 +14,18 @@ from typing import Any
 import click
 
 from . import migrate, organisations
-from .api.schemas import ClientList, ValidationResult
+from .api.schemas import ClientList, ImportSchema, ValidationResult
 from .config import Settings
 from .db import Database
 from .errors import ImportBlocked, RosterError, SourceError
 from .fixes import apply_fixes, fix_file
-from .imports import jobs
+from .imports import jobs, report
 from .imports.clients import list_clients
 from .imports.passwords import PasswordHashing
 from .imports.runs import ImportStatus
 from .roster.engine import Validation
 from .roster.issues import Issue
+from .roster.wording import plural
 from .sources import locate
 from .sources.annotate import annotate as write_annotated
 from .sources.google_sheets import GoogleSheets
@@ -115,8 +116,8 @@ def validate(
             click.echo(f"Apply the suggested fixes to a copy: roster fix {source} -o FIXED")
         if notes := checked.notes:
             click.echo(
-                f"Sheet notes: {notes['written']} written, {notes['cleared']} cleared, "
-                f"{notes['kept_personal']} cells kept a person's note."
+                f"Sheet notes: {notes['written']:,} written, {notes['cleared']:,} cleared, "
+                f"{plural(notes['kept_personal'], 'cell')} kept a person's note."
             )
         if annotate:
             click.echo(f"Annotated copy written to {annotate}.")
@@ -145,7 +146,10 @@ def _print_issues(validation: Validation) -> None:
             fix = f'  [fix: "{issue.fix}"]' if issue.fix is not None else ""
             click.echo(f"{(issue.cell or 'sheet'):<{width}}  {_label(issue)}  {issue.message}{fix}")
     s = validation.summary
-    click.echo(f"{s['rows']} rows, {s['errors']} errors, {s['warnings']} warnings.")
+    click.echo(
+        f"{plural(s['rows'], 'row')}, {plural(s['errors'], 'error')}, "
+        f"{plural(s['warnings'], 'warning')}."
+    )
 
 
 def _label(issue: Issue) -> str:
@@ -231,6 +235,7 @@ def _fix_into(source: str, output: str, snapshot: Any, worksheet: str | int | No
 @click.option("--update-existing", is_flag=True, help="Update existing clients' profiles.")
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
 @click.option("--as", "started_by", default="cli", metavar="EMAIL", help="Who is importing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @friendly
 def import_(
     source: str,
@@ -240,6 +245,7 @@ def import_(
     update_existing: bool,
     dry_run: bool,
     started_by: str,
+    fmt: str,
 ) -> None:
     """Import SOURCE's valid rows as clients (no invitation is sent)."""
     sheet = _worksheet(source, worksheet)
@@ -266,25 +272,47 @@ def import_(
                 dry_run=dry_run,
             )
         except ImportBlocked as blocked:
-            _print_issues(blocked.validation)
-            click.echo(str(blocked), err=True)
+            why = report.blocked_message(
+                blocked.validation,
+                source,
+                is_file,
+                skip_invalid,
+                via_cli=True,
+                update_existing=update_existing,
+            )
+            if fmt == "json":
+                _echo_json({**ValidationResult().dump(blocked.validation), "message": why})
+            else:
+                _print_issues(blocked.validation)
+            click.echo(why, err=True)
             sys.exit(EXIT_ERRORS)
         plan = started.plan
-        click.echo(
-            f"Plan: {plan['create']} to create, {plan['update']} to update, "
-            f"{plan['skip']} already clients, {plan['blocked']} with errors."
-        )
+        groups = report.left_out(started.prepared.validation, update_existing)
         if started.run is None:
+            said = [report.plan_line(plan)]
             if started.blocked:
-                click.echo(
-                    "Dry run: errors would block this import (add --skip-invalid to "
-                    "import the rows without errors)."
+                said.append(
+                    report.blocked_message(
+                        started.prepared.validation,
+                        source,
+                        is_file,
+                        skip_invalid,
+                        via_cli=True,
+                        dry_run=True,
+                        update_existing=update_existing,
+                    )
                 )
-            click.echo(
+            said.append(
                 "Dry run: nothing was imported"
                 + ("." if is_file else "; the sheet's notes were updated.")
             )
+            if fmt == "json":
+                _echo_json({"plan": plan, "left_out": report.report_dict(groups)})
+            else:
+                click.echo("\n".join(said))
             sys.exit(EXIT_ERRORS if started.blocked else EXIT_OK)
+        if fmt == "text":
+            click.echo(report.plan_line(plan))
         with click.progressbar(
             length=max(started.run.total, 1), label="Importing", file=sys.stderr
         ) as bar:
@@ -299,12 +327,23 @@ def import_(
             run = jobs.work(
                 db, sheets, hashing, settings, started.run.id, progress, started.prepared
             )
-    click.echo(
-        f"Import {run.status}: {run.created} created, {run.updated} updated, "
-        f"{run.skipped} skipped, {run.failed_rows} rows with errors not imported."
+    result = ImportSchema().dump(run)
+    lines = report.result_lines(
+        result, groups, source=source, is_file=is_file, update_existing=update_existing
     )
     if run.message:
-        click.echo(run.message)
+        lines.append(run.message)
+    if fmt == "json":
+        _echo_json(
+            {
+                "plan": plan,
+                "import": result,
+                "left_out": report.report_dict(groups),
+                "report": lines,
+            }
+        )
+    else:
+        click.echo("\n".join(lines))
     sys.exit(EXIT_OK if run.status == "succeeded" else EXIT_ERRORS)
 
 
@@ -380,7 +419,7 @@ def tags_add(names: tuple[str, ...], org: str | None) -> None:
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
         added = organisations.add_tags(db, organisation, list(names))
-    click.echo(f"{len(added)} tag(s) added to {organisation.slug}.")
+    click.echo(f"{plural(len(added), 'tag')} added to {organisation.slug}.")
 
 
 @main.group()
@@ -449,7 +488,7 @@ def clients_list(org: str | None, fmt: str) -> None:
             f"{c.email_address}  {c.first_name} {c.last_name}  {c.birthdate:%Y%m%d}"
             f"  {c.gender}  {','.join(c.tags)}"
         )
-    click.echo(f"{len(listed)} clients.")
+    click.echo(f"{plural(len(listed), 'client')}.")
 
 
 def _echo_json(document: dict[str, Any]) -> None:
@@ -468,3 +507,7 @@ def db_upgrade() -> None:
     with database(Settings.from_env()):
         pass
     click.echo("Database is up to date.")
+
+
+# the set-up and history commands register themselves on the groups above
+from . import cli_admin  # noqa: E402, F401

@@ -221,7 +221,7 @@ class ImportRowResult(Base):
     client_id: Mapped[int | None] = mapped_column(
         ForeignKey("clients.id", ondelete="SET NULL"), index=True
     )
-    previous: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    previous: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class ValidationJob(Base):

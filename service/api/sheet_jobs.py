@@ -21,8 +21,9 @@ from ..imports.runs import active_run
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
 from . import bp
+from .callers import sheet_caller, sheet_caller_of
 from .schemas import ImportSchema, SummarySchema, ValidateBody, ValidationResult
-from .views import body, caller, sheet_organisation, worksheet_of
+from .views import body, sheet_organisation, worksheet_of
 
 log = logging.getLogger("roster.api")
 
@@ -70,7 +71,7 @@ class ActiveImportResult(Schema):
 @bp.post("/sheets/<spreadsheet_id>/validations")
 def start_validation(spreadsheet_id: str) -> Any:
     """202 with the job (a new one, or the one already checking that worksheet)."""
-    who = caller()
+    who = sheet_caller(spreadsheet_id)
     data = body(ValidateBody())
     organisation = sheet_organisation(spreadsheet_id, who)
     worksheet = worksheet_of(data)
@@ -87,8 +88,8 @@ def start_validation(spreadsheet_id: str) -> Any:
 
 @bp.get("/validations/<job_id>")
 def validation_status(job_id: str) -> tuple[dict[str, Any], int]:
-    who = caller()
     db = extensions.db()
+    who = sheet_caller_of(lambda: validation_jobs.get_job(db, job_id)["spreadsheet_id"])
     organisations.require_member(
         db,
         validation_jobs.organisation_of_job(db, job_id),
@@ -102,7 +103,7 @@ def validation_status(job_id: str) -> tuple[dict[str, Any], int]:
 @bp.get("/sheets/<spreadsheet_id>/imports/active")
 def active_import(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
     """The sheet's queued or running import (of `?worksheet_id=`), or null."""
-    who = caller()
+    who = sheet_caller(spreadsheet_id)
     organisation = sheet_organisation(spreadsheet_id, who)
     worksheet_id = request.args.get("worksheet_id", type=int)
     run = active_run(extensions.db(), organisation.id, spreadsheet_id, worksheet_id)

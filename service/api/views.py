@@ -23,6 +23,7 @@ from ..sources import locate
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
 from . import bp
+from .callers import run_caller, sheet_caller
 from .schemas import (
     FixBody,
     FixResult,
@@ -34,11 +35,6 @@ from .schemas import (
 )
 
 log = logging.getLogger("roster.api")
-
-
-def caller() -> Caller:
-    """Who is calling, from the request's Authorization header."""
-    return extensions.authenticator().verify(request.headers.get("Authorization"))
 
 
 def body(schema: Schema) -> dict[str, Any]:
@@ -71,7 +67,7 @@ def sheet_snapshot(spreadsheet_id: str, who: Caller) -> OrgSnapshot:
 @bp.post("/sheets/<spreadsheet_id>/validate")
 def validate(spreadsheet_id: str) -> tuple[Any, int]:
     """Read the sheet, validate it, write its notes; answer the summary and the issues."""
-    who = caller()
+    who = sheet_caller(spreadsheet_id)
     data = body(ValidateBody())
     snapshot = sheet_snapshot(spreadsheet_id, who)
     checked = validate_source(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot)
@@ -87,7 +83,7 @@ def validate(spreadsheet_id: str) -> tuple[Any, int]:
 @bp.post("/sheets/<spreadsheet_id>/imports")
 def start_import(spreadsheet_id: str) -> Any:
     """Start an import (202 and where to poll it), or answer a dry run's plan (200)."""
-    who = caller()
+    who = sheet_caller(spreadsheet_id)
     data = body(ImportBody())
     organisation = sheet_organisation(spreadsheet_id, who)
     settings, db, sheets = extensions.settings(), extensions.db(), extensions.sheets()
@@ -137,7 +133,7 @@ def dispatch(
 @bp.get("/imports/<import_id>")
 def import_status(import_id: str) -> tuple[Any, int]:
     """An import's progress and result, for members of its organisation."""
-    who = caller()
+    who = run_caller(import_id)
     run = get_run(extensions.db(), import_id)
     organisations.require_member(
         extensions.db(),
@@ -151,7 +147,7 @@ def import_status(import_id: str) -> tuple[Any, int]:
 @bp.post("/sheets/<spreadsheet_id>/fix")
 def fix(spreadsheet_id: str) -> tuple[Any, int]:
     """Write every unambiguous fix in one request; answer what changed and what is left."""
-    who = caller()
+    who = sheet_caller(spreadsheet_id)
     data = body(FixBody())
     snapshot = sheet_snapshot(spreadsheet_id, who)
     fixed = apply_fixes(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot)

@@ -15,6 +15,7 @@ FILE_FIX_PATH = "roster fix FILE -o FIXED, or Download fixed copy in the console
 OUTCOME_TEXT = {
     "created": "imported as a new client",
     "updated": "updated an existing client",
+    "unchanged": "already a client; nothing to update",
     "skipped": "skipped: already a client",
 }
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from service import organisations
 from service.errors import ImportBlocked, ImportRunning
 from service.imports import jobs
+from service.imports.clients import outcomes
 from service.imports.passwords import PROFILES, PasswordHashing, make_hasher
 from service.imports.runs import get_run
 from service.models import Client, ImportRun
@@ -245,7 +246,9 @@ def test_update_existing_changes_profiles_but_never_the_password(
             update_existing=True,
         ).run.id,
     )
-    assert (run.created, run.updated, run.skipped) == (0, 2, 0)
+    # only the renamed client changed; the other row is `unchanged`, counted as skipped
+    assert (run.created, run.updated, run.skipped) == (0, 1, 1)
+    assert [outcome for _, _, outcome in outcomes(db, run.id)] == ["updated", "unchanged"]
     with db.session() as session:
         after = session.scalar(select(Client).where(Client.email == "client00000@example.com"))
         assert (after.first_name, after.last_name) == ("Renamed", "Person")
