@@ -18,6 +18,7 @@ from marshmallow import ValidationError, fields
 
 from ..errors import SheetTooLarge
 from .columns import REQUIRED, Column, Layout, read_header
+from .dates import CompactDate
 from .grid import ERROR_LITERALS, CellKind, Grid
 from .issues import ERROR, WARNING, Issue, Problem, a1, summarize
 from .organisation import OrgSnapshot
@@ -366,6 +367,8 @@ class _Run:
         issues = self.issues
         checked: list[_Checked | None] = []
         caching = True
+        # a file's date cells: the date each holds, for a fix the shown text cannot give
+        dates = self.grid.dates if isinstance(runner.field, CompactDate) else None
         for index, cells in data:
             value = cells[at] if at < len(cells) else ""
             if kinds and (index, at) in kinds:
@@ -382,6 +385,9 @@ class _Run:
                     caching = len(cache) < CACHE_TRIAL or len(cache) * 2 < len(checked)
             if verdict.problems:
                 bad.add(index + 1)
+                fix = verdict.fix
+                if fix is None and dates and (index, at) in dates:
+                    fix = self._date_fix(runner, dates[(index, at)])
                 for problem in verdict.problems:
                     issues.append(
                         Issue(
@@ -391,7 +397,7 @@ class _Run:
                             problem.code,
                             problem.severity,
                             str(problem),
-                            verdict.fix,
+                            fix,
                         )
                     )
             elif verdict.blank and required:
@@ -408,6 +414,12 @@ class _Run:
                 )
             checked.append(verdict)
         return checked
+
+    @staticmethod
+    def _date_fix(runner: _FieldRunner, held: str) -> str | None:
+        """The YYYYMMDD a date cell holds, as its fix when the field takes it (03/04/1990)."""
+        verdict = runner.cache.get(held) or runner.judge(held)
+        return held if not verdict.problems and not verdict.blank else None
 
     def _extra_cells(self, index: int, cells: list[str]) -> None:
         # only cells under a blank header, or right of the last header, can be extra

@@ -48,6 +48,8 @@ class Grid:
     sheet_id: int | None = None
     tabs: tuple[str, ...] = ()
     decimal_comma: bool = False  # the file writes numbers with a decimal comma (`;` CSV)
+    # a file's date cells shown another way (03/04/1990): the date each holds, as YYYYMMDD
+    dates: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def value(self, row: int, column: int) -> str:
         """The formatted value at 0-based (row, column); '' outside the data."""

@@ -79,6 +79,8 @@ class _Reader:
         self.row_repeat = 1
         self.values: list[str] = []
         self.special: dict[int, CellKind] = {}
+        self.held: dict[int, str] = {}  # the date a cell holds, when shown another way
+        self.dates: dict[tuple[int, int], str] = {}
         self.column = 0
         self.cell: dict[str, str] | None = None
         self.text: list[str] = []
@@ -126,7 +128,7 @@ class _Reader:
             self._start_in_cell(tag, attrs)
         elif tag == _ROW and self.depth == 1 and (self.keeping or self.deciding):
             self.row_repeat = int(attrs.get(_T + "number-rows-repeated", "1"))
-            self.values, self.special, self.column = [], {}, 0
+            self.values, self.special, self.held, self.column = [], {}, {}, 0
         elif tag in (_CELL, _COVERED) and self.depth == 1 and (self.keeping or self.deciding):
             self.cell = attrs
             self.text, self.chars, self.paragraphs = [], 0, 0
@@ -139,6 +141,7 @@ class _Reader:
         position = len(self.titles)
         self.titles.append(title)
         self.rows, self.kinds, self.row, self.decimal_comma = [], {}, 0, False
+        self.dates = {}
         if self.worksheet is not None:
             wanted = self.worksheet
             named = isinstance(wanted, int) or str(wanted).isdigit()
@@ -179,10 +182,18 @@ class _Reader:
                 self.rows.append(values if offset == 0 else list(values))
                 for column, kind in self.special.items():
                     self.kinds[(self.row + offset, column)] = kind
+                for column, date in self.held.items():
+                    self.dates[(self.row + offset, column)] = date
         self.row += repeat
 
     def _end_table(self) -> None:
-        grid = Grid(self.rows, self.kinds, title=self.titles[-1], decimal_comma=self.decimal_comma)
+        grid = Grid(
+            self.rows,
+            self.kinds,
+            title=self.titles[-1],
+            decimal_comma=self.decimal_comma,
+            dates=self.dates,
+        )
         if self.tentative and not (self.rows and tabs.has_roster_header(self.rows[0])):
             self.first, self.tentative, self.keeping = grid, False, False
             return
@@ -229,6 +240,9 @@ class _Reader:
         self.cell = None
         repeat = int(attrs.get(_T + "number-columns-repeated", "1"))
         text, kind = self._shown(attrs, "".join(self.text))
+        held = attrs.get(_O + "date-value", "")[:10].replace("-", "")
+        if held and (len(held) != 8 or held == text):
+            held = ""
         if text or kind is not None:
             if self.column + repeat > MAX_COLUMNS:
                 raise limits.too_many_columns(self.name, min(self.column + repeat, MAX_COLUMNS + 1))
@@ -238,6 +252,8 @@ class _Reader:
                 self.values.append(text)
                 if kind is not None:
                     self.special[self.column + offset] = kind
+                elif held:
+                    self.held[self.column + offset] = held
         self.column += repeat
 
     def _shown(self, attrs: dict[str, str], text: str) -> tuple[str, CellKind | None]:

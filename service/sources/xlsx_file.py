@@ -8,8 +8,10 @@ number format (`number_format.render`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,9 +19,10 @@ from ..errors import SourceError
 from ..roster.engine import MAX_COLUMNS, MAX_ROWS
 from ..roster.grid import CellKind, Grid
 from . import limits, tabs
-from .number_format import DigitsLost, general, render
+from .number_format import DigitsLost, general, is_date_format, render
 
 _TEXT_TYPES = ("s", "str", "inlineStr")
+_YYYYMMDD = re.compile(r"\d{8}")
 
 
 def open_book(data: bytes, name: str) -> Any:
@@ -61,25 +64,29 @@ class _Sheet:
         self.sheet = sheet
         self.name = name
         self.formats: dict[int, str] = {}
+        self._date: str | None = None  # the date held by the cell just shown, if not YYYYMMDD
 
     def header(self) -> list[str]:
         """Row 1's values, reading no further."""
-        for number, values, _ in self._rows():
+        for number, values, _, _ in self._rows():
             return values if number == 1 else []
         return []
 
     def grid(self) -> Grid:
         rows: list[list[str]] = []
         kinds: dict[tuple[int, int], CellKind] = {}
-        for number, values, special in self._rows():
+        dates: dict[tuple[int, int], str] = {}
+        for number, values, special, held in self._rows():
             while len(rows) < number - 1:
                 rows.append([])
             for column, kind in special.items():
                 kinds[(number - 1, column)] = kind
+            for column, date in held.items():
+                dates[(number - 1, column)] = date
             rows.append(values)
-        return Grid(rows, kinds, title=self.sheet.title)
+        return Grid(rows, kinds, title=self.sheet.title, dates=dates)
 
-    def _rows(self) -> Iterator[tuple[int, list[str], dict[int, CellKind]]]:
+    def _rows(self) -> Iterator[tuple[int, list[str], dict[int, CellKind], dict[int, str]]]:
         from openpyxl.worksheet._reader import WorkSheetParser
 
         # date_formats left empty: numbers stay numbers, and their format says how they show
@@ -88,6 +95,7 @@ class _Sheet:
             for number, cells in parser.parse():
                 values: list[str] = []
                 special: dict[int, CellKind] = {}
+                held: dict[int, str] = {}
                 for cell in cells:
                     text, kind = self._shown(cell)
                     if not text and kind is None:
@@ -102,14 +110,17 @@ class _Sheet:
                     values[column - 1] = text
                     if kind is not None:
                         special[column - 1] = kind
+                    elif self._date is not None:
+                        held[column - 1], self._date = self._date, None
                 if not values:
                     continue  # an empty or formatted-only row: no filler is made for it
                 if number > MAX_ROWS + 1:
                     raise limits.too_many_rows(self.name, number)
-                yield number, values, special
+                yield number, values, special, held
 
     def _shown(self, cell: dict[str, Any]) -> tuple[str, CellKind | None]:
         value, data_type = cell["value"], cell["data_type"]
+        self._date = None
         if value is None:
             return "", None
         if data_type == "f":
@@ -126,9 +137,13 @@ class _Sheet:
         try:
             if number_format == "General":
                 return general(value), None
-            return render(value, number_format, self._to_datetime), None
+            text = render(value, number_format, self._to_datetime)
         except DigitsLost as lost:
             return lost.shown, CellKind.DIGITS_LOST
+        if is_date_format(number_format) and not _YYYYMMDD.fullmatch(text):
+            with contextlib.suppress(OverflowError, ValueError):  # the date the cell holds
+                self._date = self._to_datetime(value).strftime("%Y%m%d")
+        return text, None
 
     def _format(self, style_id: int) -> str:
         found = self.formats.get(style_id)

@@ -171,3 +171,19 @@ def test_a_numbers_file_exits_2_with_the_export_steps(run_cli, tmp_path):
     path.write_bytes(b"PK\x03\x04")
     code, _, err = run_cli("validate", str(path))
     assert code == 2 and "File > Export To" in err
+
+
+def test_roster_fix_on_a_google_sheet_fixes_it_in_place(run_cli, cli_env, emulator):
+    from tests.sheets_emulator import Tab
+
+    header = bombs.HEADER.split(",")
+    sheet = emulator.create_spreadsheet(
+        Tab("Clients", [header, ["Ann@Example.com", "Abcdef1!x", "Ann", "Lee", "19800101", "F"]]),
+        spreadsheet_id="1CliFixThroughTheEmulator00",
+    )
+    cli_env["SHEETS_EMULATOR_HOST"] = emulator.host
+    code, out, _ = run_cli("fix", sheet)
+    assert code == 0, out
+    assert "2 cells changed in the sheet" in out
+    code, out, _ = run_cli("validate", sheet)
+    assert code == 0, out

@@ -67,7 +67,7 @@ def test_a_number_formatted_as_text_and_fixed_decimals_read_as_shown(suffix):
 
 
 def test_the_ods_twin_of_every_xlsx_case_gives_the_same_issues():
-    for stem in ("formats", "instructions_first", "no_roster_tab"):
+    for stem in ("formats", "instructions_first", "no_roster_tab", "ambiguous_dates"):
         xlsx = validate_grid(workbook.read_file(FILES / f"{stem}.xlsx"), ORG)
         ods = validate_grid(workbook.read_file(FILES / f"{stem}.ods"), ORG)
         assert ods.issues == xlsx.issues, stem
@@ -152,3 +152,15 @@ def test_a_numbers_file_is_refused_with_the_export_steps(tmp_path):
     path.write_bytes(b"PK")
     with pytest.raises(SourceError, match="File > Export To > Excel"):
         workbook.read_file(path)
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "ods"])
+@pytest.mark.parametrize("cell, fix", [("E2", "19900304"), ("E3", "19850201")])
+def test_an_ambiguous_date_cell_gets_the_date_it_holds_as_its_fix(suffix, cell, fix):
+    assert issues_of(f"ambiguous_dates.{suffix}")[(cell, "birthdate.format")] == fix
+
+
+def test_the_same_ambiguous_dates_typed_in_a_csv_get_no_fix():
+    issues = issues_of("ambiguous_dates.csv")
+    assert issues[("E2", "birthdate.format")] is None
+    assert issues[("E3", "birthdate.format")] is None

@@ -49,6 +49,9 @@ STYLES = {
     "dec1_de": '<number:number-style style:name="dec1_de" number:language="de" '
     'number:country="DE"><number:number number:decimal-places="1" number:min-integer-digits="1"/>'
     "</number:number-style>",
+    "dotted": '<number:date-style style:name="dotted"><number:day number:style="long"/>'
+    '<number:text>.</number:text><number:month number:style="long"/><number:text>.</number:text>'
+    '<number:year number:style="long"/></number:date-style>',
     "text": '<number:text-style style:name="text"><number:text-content/></number:text-style>',
 }
 
@@ -142,6 +145,13 @@ def european(style: str) -> list[list[Cell]]:
     ]
 
 
+# dates whose shown text has no one reading (3 April or 4 March?): the value the cell holds decides
+AMBIGUOUS_DATES: list[list[Cell]] = [
+    HEADER[:6],
+    ["ann@example.com", "Abcdef1!x", "Ann", "Lee", d("1990-03-04", "us"), "female"],
+    ["bob@example.com", "Abcdef1!y", "Bob", "Ray", d("1985-02-01", "dotted"), "male"],
+]
+
 LATIN = [HEADER[:6], ["zoe@example.com", "Abcdef1!x", "Zoë", "Lee", "19800101", "female"]]
 
 # file stem -> tabs; and which formats LibreOffice writes for it
@@ -157,6 +167,7 @@ FIXTURES: dict[str, tuple[dict[str, list[list[Cell]]], tuple[str, ...]]] = {
     ),
     "european_de": ({"Roster": european("dec1_de")}, ("csv_semicolon",)),
     "european_en": ({"Roster": european("dec1")}, ("csv",)),
+    "ambiguous_dates": ({"Roster": AMBIGUOUS_DATES}, ("xlsx", "ods", "csv")),
     "latin": ({"Roster": LATIN}, ("csv_windows1252", "csv_utf16")),
 }
 
