@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from service.errors import SheetTooLarge
@@ -91,3 +94,16 @@ def test_empty_repeated_rows_and_columns_make_no_filler():
         'table:number-columns-repeated="16384"/></table:table-row>'
     )
     assert workbook.read_bytes(data, ".ods", "r.ods").rows == [["email_address"]]
+
+
+def test_an_ods_as_repetitive_as_libreoffice_writes_them_is_not_taken_for_a_bomb():
+    cell = (
+        '<table:table-cell office:value-type="string" calcext:value-type="string">'
+        "<text:p>female</text:p></table:table-cell>"
+    )
+    rows = f'<table:table-row table:style-name="ro1">{cell * 6}</table:table-row>' * 50_000
+    data = bombs.ods(rows)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        part = archive.getinfo("content.xml")
+    assert part.file_size > limits.MAX_RATIO * part.compress_size  # past the XLSX ratio
+    assert len(workbook.read_bytes(data, ".ods", "r.ods").rows) == 50_000
