@@ -39,7 +39,7 @@ def is_file(source: str) -> bool:
     A spreadsheet id is never taken for a file, so a request naming a sheet can never make the
     server read a file of its own.
     """
-    if Path(source).suffix.lower() in SUFFIXES:
+    if Path(source).suffix.lower() in (*SUFFIXES, ".numbers"):  # .numbers: refused with advice
         return True
     return spreadsheet_id(source) is None and Path(source).exists()
 

@@ -187,3 +187,8 @@ def test_roster_fix_on_a_google_sheet_fixes_it_in_place(run_cli, cli_env, emulat
     assert "2 cells changed in the sheet" in out
     code, out, _ = run_cli("validate", sheet)
     assert code == 0, out
+
+
+def test_a_numbers_file_named_on_the_command_line_gets_the_export_steps(run_cli):
+    code, _, err = run_cli("validate", "roster.numbers")
+    assert code == 2 and "File > Export To" in err
