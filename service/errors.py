@@ -4,6 +4,7 @@ person who must act on it.
 RosterError                a failure a user can act on: 400
 ├── SourceError            the roster could not be read (file, encoding, sheet access): 422
 │   └── SheetsUnavailable  the Sheets API kept failing after retries: 503
+│       └── WriteIncomplete  ...after some notes (or fixes) went in; says how many: 503
 ├── BadBody                a request body that is not the JSON object the API takes: 422
 ├── ImportBlocked          errors in the roster stop the import; carries the issues: 422
 ├── SheetTooLarge          beyond SPEC §9's limits: 413
@@ -48,6 +49,20 @@ class SourceError(RosterError):
 class SheetsUnavailable(SourceError):
     status = 503
     title = "Google Sheets is not answering"
+
+
+class WriteIncomplete(SheetsUnavailable):
+    """Google stopped answering after some batches of a write went in (each batch is whole)."""
+
+    def __init__(self, written: int, total: int, what: str, again: str) -> None:
+        super().__init__(
+            f"Google Sheets stopped answering after Roster wrote {written:,} of {total:,} "
+            f"{what}: {again} in a minute to write the rest."
+        )
+        self.written, self.total, self.what = written, total, what
+
+    def problem_fields(self) -> dict[str, Any]:
+        return {self.what: {"written": self.written, "total": self.total}}
 
 
 class BadBody(RosterError):

@@ -154,6 +154,13 @@ class FixResult(Schema):
     summary = fields.Nested(SummarySchema)
 
 
+class WriteProgress(Schema):
+    """How much of a write went in before Google stopped answering (errors.WriteIncomplete)."""
+
+    written = fields.Integer()
+    total = fields.Integer()
+
+
 class Problem(Schema):
     """An RFC 9457 problem document, with the members Roster's errors declare
     (`RosterError.problem_fields`): the issues that block an import, who is importing."""
@@ -166,6 +173,8 @@ class Problem(Schema):
     started_by = fields.String()
     started_at = fields.DateTime()
     import_id = fields.String()
+    notes = fields.Nested(WriteProgress)
+    fixes = fields.Nested(WriteProgress)
 
 
 class ClientSchema(Schema):

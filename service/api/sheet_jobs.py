@@ -72,8 +72,8 @@ class ActiveImportResult(Schema):
 def start_validation(spreadsheet_id: str) -> Any:
     """202 with the job (a new one, or the one already checking that worksheet)."""
     who = sheet_caller(spreadsheet_id)
-    data = body(ValidateBody())
     organisation = sheet_organisation(spreadsheet_id, who)
+    data = body(ValidateBody())
     worksheet = worksheet_of(data)
     db = extensions.db()
     started = validation_jobs.start_job(db, organisation.id, spreadsheet_id, worksheet, who.email)

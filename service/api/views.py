@@ -6,14 +6,14 @@ import logging
 import threading
 from typing import Any
 
-from flask import request, url_for
+from flask import url_for
 from marshmallow import Schema
 
 from .. import extensions, organisations
 from ..auth import Caller
 from ..config import Settings
 from ..db import Database
-from ..errors import BadBody, NotFound
+from ..errors import NotFound
 from ..fixes import apply_fixes
 from ..imports import jobs
 from ..imports.passwords import PasswordHashing
@@ -22,7 +22,7 @@ from ..roster.organisation import OrgRef, OrgSnapshot
 from ..sources import locate
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
-from . import bp
+from . import bodies, bp
 from .callers import run_caller, sheet_caller
 from .schemas import (
     FixBody,
@@ -38,13 +38,8 @@ log = logging.getLogger("roster.api")
 
 
 def body(schema: Schema) -> dict[str, Any]:
-    """The JSON body loaded by its schema; an empty body means every default."""
-    if not request.get_data(cache=True):  # chunked bodies have no Content-Length: read them
-        return schema.load({})
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise BadBody('The request body must be a JSON object, such as {"worksheet_id": 0}.')
-    return schema.load(data)
+    """The JSON body loaded by its schema, once the caller is authorised (api/bodies.py)."""
+    return bodies.json_body(schema)
 
 
 def worksheet_of(data: dict[str, Any]) -> str | int | None:
@@ -53,23 +48,26 @@ def worksheet_of(data: dict[str, Any]) -> str | int | None:
 
 
 def sheet_organisation(spreadsheet_id: str, who: Caller) -> OrgRef:
-    """The organisation that owns the sheet, if the caller is one of its members."""
+    """The organisation that owns the sheet, if the caller is one of its members: then the
+    request's body may be read (bodies.authorised)."""
     if locate.spreadsheet_id(spreadsheet_id) != spreadsheet_id:
         raise NotFound("This is not a Google spreadsheet id.")
-    return organisations.resolve(extensions.db(), spreadsheet_id=spreadsheet_id, member=who.email)
+    found = organisations.resolve(extensions.db(), spreadsheet_id=spreadsheet_id, member=who.email)
+    bodies.authorised()
+    return found
 
 
-def sheet_snapshot(spreadsheet_id: str, who: Caller) -> OrgSnapshot:
+def snapshot_of(organisation: OrgRef) -> OrgSnapshot:
     """What the rules need to know about the organisation that owns the sheet."""
-    return organisations.snapshot(extensions.db(), sheet_organisation(spreadsheet_id, who).id)
+    return organisations.snapshot(extensions.db(), organisation.id)
 
 
 @bp.post("/sheets/<spreadsheet_id>/validate")
 def validate(spreadsheet_id: str) -> tuple[Any, int]:
     """Read the sheet, validate it, write its notes; answer the summary and the issues."""
-    who = sheet_caller(spreadsheet_id)
+    organisation = sheet_organisation(spreadsheet_id, sheet_caller(spreadsheet_id))
     data = body(ValidateBody())
-    snapshot = sheet_snapshot(spreadsheet_id, who)
+    snapshot = snapshot_of(organisation)
     checked = validate_source(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot)
     log.info(
         "validated sheet=%s rows=%d errors=%d",
@@ -84,8 +82,8 @@ def validate(spreadsheet_id: str) -> tuple[Any, int]:
 def start_import(spreadsheet_id: str) -> Any:
     """Start an import (202 and where to poll it), or answer a dry run's plan (200)."""
     who = sheet_caller(spreadsheet_id)
-    data = body(ImportBody())
     organisation = sheet_organisation(spreadsheet_id, who)
+    data = body(ImportBody())
     settings, db, sheets = extensions.settings(), extensions.db(), extensions.sheets()
     started = jobs.start_import(
         db,
@@ -147,8 +145,8 @@ def import_status(import_id: str) -> tuple[Any, int]:
 @bp.post("/sheets/<spreadsheet_id>/fix")
 def fix(spreadsheet_id: str) -> tuple[Any, int]:
     """Write every unambiguous fix in one request; answer what changed and what is left."""
-    who = sheet_caller(spreadsheet_id)
+    organisation = sheet_organisation(spreadsheet_id, sheet_caller(spreadsheet_id))
     data = body(FixBody())
-    snapshot = sheet_snapshot(spreadsheet_id, who)
+    snapshot = snapshot_of(organisation)
     fixed = apply_fixes(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot)
     return FixResult().dump(fixed), 200
