@@ -27,7 +27,7 @@ class SheetReader(Protocol):
 
 
 def read_source(sheets: SheetReader, source: str, worksheet: str | int | None) -> Grid:
-    """A .csv/.xlsx file from disk, or a Google spreadsheet in one request."""
+    """A .csv/.xlsx/.ods file from disk, or a Google spreadsheet in one request."""
     if is_file(source):
         return workbook.read_file(source, worksheet)
     return sheets.read(source, worksheet)
@@ -39,7 +39,7 @@ def is_file(source: str) -> bool:
     A spreadsheet id is never taken for a file, so a request naming a sheet can never make the
     server read a file of its own.
     """
-    if Path(source).suffix.lower() in SUFFIXES:
+    if Path(source).suffix.lower() in (*SUFFIXES, ".numbers"):  # .numbers: refused with advice
         return True
     return spreadsheet_id(source) is None and Path(source).exists()
 
@@ -51,7 +51,7 @@ def parse_source(text: str) -> str:
     found = spreadsheet_id(text)
     if found is None:
         raise SourceError(
-            f'"{text}" is neither a .csv/.xlsx file nor a Google spreadsheet id or URL.'
+            f'"{text}" is neither a .csv/.xlsx/.ods file nor a Google spreadsheet id or URL.'
         )
     return found
 
