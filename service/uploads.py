@@ -8,17 +8,20 @@ the same file again resumes a run whose process died (docs/decisions.md).
 
 from __future__ import annotations
 
+import io
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import SourceError
+from .fixes import fix_file
 from .imports import jobs
 from .roster.engine import validate_grid
 from .roster.grid import Grid
 from .roster.organisation import OrgSnapshot
 from .sources import workbook
+from .sources.annotate import annotate
 from .sources.locate import UPLOAD_PREFIX
 from .validation import SheetValidation
 
@@ -28,6 +31,11 @@ if TYPE_CHECKING:
     from .sources.google_sheets import GoogleSheets
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MEDIA_TYPES = {
+    ".csv": "text/csv",
+    ".xlsx": XLSX_TYPE,
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,7 @@ def annotated_copy(upload: Upload, checked: SheetValidation) -> Download:
         source = Path(folder) / f"source{upload.suffix}"
         source.write_bytes(upload.data)
         out = Path(folder) / "annotated.xlsx"
-        workbook.annotate(source, checked.grid, checked.validation.issues, out)
+        annotate(source, checked.grid, checked.validation.issues, out)
         data = out.read_bytes()
     return Download(f"{Path(upload.name).stem}-annotated.xlsx", XLSX_TYPE, data)
 
@@ -116,29 +124,8 @@ def import_upload(
 
 def fixed_copy(upload: Upload, worksheet: str | int | None, org: OrgSnapshot) -> Download:
     """A copy of the file, same format, with every unambiguous suggested value written in."""
-    import csv
-    import io
-
-    from .fixes import suggested_values
-
-    grid = read_upload(upload, worksheet)
-    changes = suggested_values(grid, org)
-    stem = Path(upload.name).stem
-    if upload.suffix == ".csv":
-        rows = [list(row) for row in grid.rows]
-        for (row, column), (_, value) in changes.items():
-            rows[row].extend([""] * (column + 1 - len(rows[row])))
-            rows[row][column] = value
-        text = io.StringIO(newline="")
-        csv.writer(text, lineterminator="\r\n").writerows(rows)
-        return Download(f"{stem}-fixed.csv", "text/csv", text.getvalue().encode("utf-8"))
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(upload.data))
-    sheet = book[grid.title] if grid.title in book.sheetnames else book.worksheets[0]
-    for (row, column), (_, value) in changes.items():
-        cell = sheet.cell(row=row + 1, column=column + 1, value=value)
-        cell.data_type, cell.number_format = "s", "@"
+    read_upload(upload, worksheet)  # the same refusals (empty, unknown kind) as every upload
     out = io.BytesIO()
-    book.save(out)
-    return Download(f"{stem}-fixed.xlsx", XLSX_TYPE, out.getvalue())
+    fix_file(upload.data, upload.name, org, out, worksheet)
+    stem = Path(upload.name).stem
+    return Download(f"{stem}-fixed{upload.suffix}", MEDIA_TYPES[upload.suffix], out.getvalue())

@@ -40,6 +40,11 @@ class SheetValidation:
         return self.validation.summary
 
     @property
+    def worksheet(self) -> str:
+        """The tab read (a CSV file's name): output always names it (SPEC §2 Files)."""
+        return self.grid.title
+
+    @property
     def issues(self) -> list[Issue]:
         """Every issue, sorted by cell."""
         return self.validation.issues

@@ -31,7 +31,7 @@ UPLOAD_PREFIX = "upload:"
 
 
 def read_source(sheets: SheetReader, source: str, worksheet: str | int | None) -> Grid:
-    """A .csv/.xlsx file from disk, or a Google spreadsheet in one request."""
+    """A .csv/.xlsx/.ods file from disk, or a Google spreadsheet in one request."""
     if source.startswith(UPLOAD_PREFIX):
         raise SourceError(
             f"{source.removeprefix(UPLOAD_PREFIX)} was uploaded, and Roster does not keep "
@@ -48,7 +48,7 @@ def is_file(source: str) -> bool:
     A spreadsheet id is never taken for a file, so a request naming a sheet can never make the
     server read a file of its own.
     """
-    if Path(source).suffix.lower() in SUFFIXES:
+    if Path(source).suffix.lower() in (*SUFFIXES, ".numbers"):  # .numbers: refused with advice
         return True
     return spreadsheet_id(source) is None and Path(source).exists()
 
@@ -60,7 +60,7 @@ def parse_source(text: str) -> str:
     found = spreadsheet_id(text)
     if found is None:
         raise SourceError(
-            f'"{text}" is neither a .csv/.xlsx file nor a Google spreadsheet id or URL.'
+            f'"{text}" is neither a .csv/.xlsx/.ods file nor a Google spreadsheet id or URL.'
         )
     return found
 

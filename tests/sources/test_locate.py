@@ -26,5 +26,5 @@ def test_a_link_is_parsed_to_its_spreadsheet_id():
 
 
 def test_something_that_is_neither_is_refused_in_plain_words():
-    with pytest.raises(SourceError, match="neither a .csv/.xlsx file nor a Google spreadsheet"):
+    with pytest.raises(SourceError, match="neither a .csv/.xlsx/.ods file nor a Google"):
         locate.parse_source("roster.txt")

@@ -290,3 +290,19 @@ def test_behind_iap_only_an_assertion_of_ours_opens_the_console(
         assert page.inner_text("#who") == TEST_EMAIL
         assert page.query_selector("text=Sign out") is None  # IAP owns the session
     context.close()
+
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "files"
+
+
+def test_an_ods_file_is_checked_and_its_fixed_copy_is_an_ods_that_passes(new_page, tmp_path):
+    page = new_page(PRO)
+    upload(page, DATA / "ambiguous_dates.ods")
+    assert "2 errors" in page.inner_text("#summary")
+    with page.expect_download() as download:
+        page.click("#download-fixed")
+    fixed = tmp_path / download.value.suggested_filename
+    download.value.save_as(fixed)
+    assert fixed.name == "ambiguous_dates-fixed.ods"
+    upload(page, fixed)
+    assert page.inner_text("#all-clean").startswith("Every cell is fine")
