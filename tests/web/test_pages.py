@@ -219,3 +219,19 @@ def test_a_download_keeps_a_non_ascii_file_name_safely_encoded(client):
     disposition = response.headers["Content-Disposition"]
     assert "filename*=UTF-8''%C3%A9quipe%20A-fixed.csv" in disposition
     assert "\n" not in disposition
+
+
+def test_the_summary_names_the_worksheet_it_read_in_a_workbook(client):
+    from pathlib import Path
+
+    token = signed_in(client, PRO)
+    data = (
+        Path(__file__).parent.parent / "data" / "files" / "instructions_first.xlsx"
+    ).read_bytes()
+    response = client.post(
+        "/o/default/upload/check",
+        data={"file": (io.BytesIO(data), "instructions_first.xlsx")},
+        headers={"X-CSRF-Token": token},
+    )
+    summary = response.text.split('id="summary">', 1)[1].split("</p>", 1)[0]
+    assert "instructions_first.xlsx (worksheet “Roster”): 2 rows" in summary
