@@ -15,7 +15,7 @@ from .. import extensions
 from ..admin import clients as admin_clients
 from ..admin import history, linking, setup
 from ..admin.access import Actor, Paging
-from ..errors import RosterError
+from ..errors import NotFound, RosterError
 from ..imports.jobs import NO_INVITATIONS
 from ..roster.organisation import ATTRIBUTE_TYPES
 from ..sources import locate
@@ -63,7 +63,7 @@ def import_result(slug: str, import_id: str) -> str:
     db = extensions.db()
     run = history.get_import(db, actor(), import_id)
     if run.organisation != slug:
-        raise RosterError(f"This import belongs to {run.organisation}, not {slug}.")
+        raise NotFound(f"There is no import {import_id} in {slug}.")
     rows = history.import_rows(db, actor(), import_id, paging())
     undo_url = None
     if g.membership.role == "admin" and run.status in ("succeeded", "failed"):

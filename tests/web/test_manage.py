@@ -146,3 +146,15 @@ def test_a_link_code_is_shown_once_with_its_expiry(client):
 def test_a_pro_cannot_change_the_organisation(client, path):
     token = signed_in(client, PRO)
     assert post(client, path, token, name="x", email="x@example.com").status_code == 403
+
+
+def test_an_import_is_not_shown_under_another_organisation_s_address(console_app, client):
+    from service import extensions, organisations
+
+    db = extensions.db(console_app)
+    other = organisations.create_organisation(db, "north-clinic")
+    organisations.add_member(db, other, PRO, "pro")
+    token = signed_in(client, PRO)
+    run_id = imported(client, token, 1)
+    assert client.get(f"/o/north-clinic/imports/{run_id}").status_code == 404
+    assert client.get(f"/o/north-clinic/imports/{run_id}/progress").status_code == 404
