@@ -111,9 +111,14 @@ def dispatch(
     hashing: PasswordHashing,
     run_id: str,
     prepared: jobs.Prepared | None = None,
+    in_process: bool = False,
 ) -> None:
-    """Hand the run to a worker: a thread here (carrying the plan), or Cloud Tasks."""
-    if settings.tasks == "cloud-tasks":
+    """Hand the run to a worker: a thread here (carrying the plan), or Cloud Tasks.
+
+    An uploaded file's run is always `in_process`: its bytes live only in this request's
+    memory (docs/decisions.md), so no other instance could read them.
+    """
+    if settings.tasks == "cloud-tasks" and not in_process:
         from ..imports.cloud_tasks import enqueue
 
         enqueue(settings, run_id)

@@ -22,7 +22,7 @@ from ..roster.notes import plan_result_notes
 from ..roster.wording import plural
 from ..sources.google_sheets import GoogleSheets
 from ..sources.locate import read_source
-from ..validation import validate_source
+from ..validation import SheetValidation, validate_source
 from . import clients, runs
 from .outcomes import UPDATE_RULES, failed_rows
 from .passwords import PasswordHashing
@@ -73,11 +73,15 @@ def start_import(
     mode: str = "all_or_nothing",
     update_existing: bool = False,
     dry_run: bool = False,
+    checked: SheetValidation | None = None,
 ) -> Started:
-    """Validate (writing notes to a sheet), then plan, then open a run unless it is a dry run."""
-    checked = validate_source(
-        sheets, source, worksheet, organisations.snapshot(db, organisation_id)
-    )
+    """Validate (writing notes to a sheet), then plan, then open a run unless it is a dry run.
+
+    An uploaded file arrives already read and validated as `checked`.
+    """
+    if checked is None:
+        snapshot = organisations.snapshot(db, organisation_id)
+        checked = validate_source(sheets, source, worksheet, snapshot)
     plan = plan_import(checked.validation, mode, update_existing)
     prepared = Prepared(checked.validation, plan, checked.grid.sheet_id)
     if dry_run:

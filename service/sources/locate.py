@@ -26,8 +26,17 @@ class SheetReader(Protocol):
     def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid: ...
 
 
+# an uploaded file's run keeps this prefix and the file's name; the bytes are never kept
+UPLOAD_PREFIX = "upload:"
+
+
 def read_source(sheets: SheetReader, source: str, worksheet: str | int | None) -> Grid:
     """A .csv/.xlsx/.ods file from disk, or a Google spreadsheet in one request."""
+    if source.startswith(UPLOAD_PREFIX):
+        raise SourceError(
+            f"{source.removeprefix(UPLOAD_PREFIX)} was uploaded, and Roster does not keep "
+            "uploaded files: upload it again to finish this import."
+        )
     if is_file(source):
         return workbook.read_file(source, worksheet)
     return sheets.read(source, worksheet)
