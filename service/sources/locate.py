@@ -46,8 +46,11 @@ def is_file(source: str) -> bool:
     """A roster file's name, or an existing path that is no spreadsheet id or URL.
 
     A spreadsheet id is never taken for a file, so a request naming a sheet can never make the
-    server read a file of its own.
+    server read a file of its own; nor is an uploaded file's run (`upload:<name>`), whose bytes
+    were never kept.
     """
+    if source.startswith(UPLOAD_PREFIX):
+        return False
     if Path(source).suffix.lower() in (*SUFFIXES, ".numbers"):  # .numbers: refused with advice
         return True
     return spreadsheet_id(source) is None and Path(source).exists()

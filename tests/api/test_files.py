@@ -126,3 +126,10 @@ def test_an_uploaded_file_s_run_is_never_read_back_from_the_server_s_disk(tmp_pa
     (tmp_path / "upload:roster.csv").write_text(CLEAN)  # even a file of that very name
     with pytest.raises(SourceError, match="upload it again to finish this import"):
         read_source(None, "upload:roster.csv", None)
+
+
+def test_an_uploaded_file_s_lock_does_not_depend_on_the_server_s_folder(tmp_path, monkeypatch):
+    from service.imports.runs import source_key
+
+    monkeypatch.chdir(tmp_path)
+    assert source_key("upload:roster.csv") == "upload:roster.csv"
