@@ -105,7 +105,7 @@ def new_page(browser, console) -> Iterator[Callable[..., object]]:
         page.goto(f"{console.url}/signin")
         page.fill("#email", email)
         page.click("form button[type=submit] >> text=Sign in")
-        page.wait_for_url(f"{console.url}/o/**")
+        page.wait_for_url(lambda url: "/signin" not in url)
         return page
 
     yield open_as

@@ -306,3 +306,16 @@ def test_an_ods_file_is_checked_and_its_fixed_copy_is_an_ods_that_passes(new_pag
     assert fixed.name == "ambiguous_dates-fixed.ods"
     upload(page, fixed)
     assert page.inner_text("#all-clean").startswith("Every cell is fine")
+
+
+def test_a_member_of_two_organisations_switches_between_them(new_page, console):
+    db = console.db
+    north = organisations.create_organisation(db, "north-clinic", "North Clinic")
+    organisations.add_member(db, north, PRO, "admin")
+    page = new_page(PRO)
+    page.click("#orgs >> text=Default organisation")  # first, the chooser
+    assert page.query_selector("nav >> text=Organisation") is None  # a pro in default
+    page.select_option("#org-switcher", "north-clinic")
+    page.click(".switcher button")
+    page.wait_for_url("**/o/north-clinic/upload")
+    assert page.query_selector("nav >> text=Organisation") is not None  # an admin there
