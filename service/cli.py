@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,16 +15,17 @@ from . import migrate, organisations
 from .api.schemas import ClientList, ValidationResult
 from .config import Settings
 from .db import Database
-from .errors import ImportBlocked, RosterError
+from .errors import Findings, ImportBlocked, RosterError
 from .imports import jobs
 from .imports.clients import list_clients
 from .imports.passwords import PasswordHashing
 from .imports.runs import ImportStatus
-from .roster.engine import Validation
 from .roster.issues import Issue
-from .sources import locate, workbook
-from .sources.google_sheets import GoogleSheets
+from .sources import links, workbook
 from .validation import validate_source
+
+if TYPE_CHECKING:
+    from .sources.google_sheets import GoogleSheets
 
 EXIT_OK, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -50,6 +51,13 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
             _fail("interrupted; run the same command again to finish.")
 
     return wrapper
+
+
+def _sheets(settings: Settings) -> GoogleSheets:
+    """The Google Sheets adapter (gspread is imported only by the commands that may need it)."""
+    from .sources.google_sheets import GoogleSheets
+
+    return GoogleSheets.from_settings(settings)
 
 
 @contextmanager
@@ -87,19 +95,13 @@ def validate(
     source: str, worksheet: str | None, org: str | None, fmt: str, annotate: str | None
 ) -> None:
     """Check SOURCE (a .csv/.xlsx file, or a Google spreadsheet id or URL)."""
-    where = locate.parse_source(source)
-    is_file = locate.is_file(where)
-    if annotate and not is_file:
+    where, tab = links.parse(source, worksheet)
+    if annotate and links.SHEET_ID.fullmatch(where):
         _fail("--annotate works on files; a Google Sheet gets notes in its cells.")
     settings = Settings.from_env()
     with database(settings) as db:
-        organisation = organisations.resolve(
-            db, slug=org, spreadsheet_id=None if is_file else where
-        )
-        snapshot = organisations.snapshot(db, organisation.id)
-        checked = validate_source(
-            GoogleSheets.from_settings(settings), where, _worksheet(source, worksheet), snapshot
-        )
+        sheets = _sheets(settings)
+        checked = validate_source(db, sheets, where, tab, slug=org)
         if annotate:
             workbook.annotate(source, checked.grid, checked.issues, annotate)
     if fmt == "json":
@@ -116,12 +118,7 @@ def validate(
     sys.exit(EXIT_ERRORS if checked.summary["errors"] else EXIT_OK)
 
 
-def _worksheet(source: str, worksheet: str | None) -> str | int | None:
-    """--worksheet if given, else the tab a pasted Google Sheets link points at."""
-    return locate.worksheet_ref(worksheet) if worksheet else locate.worksheet_id(source)
-
-
-def _print_issues(validation: Validation) -> None:
+def _print_issues(validation: Findings) -> None:
     issues = validation.issues
     if issues:
         width = max(len(i.cell or "sheet") for i in issues)
@@ -155,25 +152,20 @@ def import_(
     started_by: str,
 ) -> None:
     """Import SOURCE's valid rows as clients (no invitation is sent)."""
-    sheet = _worksheet(source, worksheet)
-    source = locate.parse_source(source)
-    is_file = locate.is_file(source)
+    source, sheet = links.parse(source, worksheet)
     settings = Settings.from_env()
-    sheets = GoogleSheets.from_settings(settings)
+    sheets = _sheets(settings)
     with database(settings) as db, PasswordHashing.from_settings(settings) as hashing:
-        organisation = organisations.resolve(
-            db, slug=org, spreadsheet_id=None if is_file else source
-        )
         mode = "skip_invalid" if skip_invalid else "all_or_nothing"
         try:
             started = jobs.start_import(
                 db,
                 sheets,
                 settings,
-                organisation.id,
                 source,
                 sheet,
                 started_by,
+                slug=org,
                 mode=mode,
                 update_existing=update_existing,
                 dry_run=dry_run,
@@ -195,7 +187,11 @@ def import_(
                 )
             click.echo(
                 "Dry run: nothing was imported"
-                + ("." if is_file else "; the sheet's notes were updated.")
+                + (
+                    "."
+                    if started.prepared.sheet_id is None
+                    else "; the sheet's notes were updated."
+                )
             )
             sys.exit(EXIT_ERRORS if started.blocked else EXIT_OK)
         with click.progressbar(
@@ -331,7 +327,7 @@ def sheets() -> None:
 @option_org
 @friendly
 def sheets_link(spreadsheet: str, org: str | None) -> None:
-    spreadsheet_id = locate.spreadsheet_id(spreadsheet)
+    spreadsheet_id = links.spreadsheet_id(spreadsheet)
     if spreadsheet_id is None:
         raise RosterError(f'"{spreadsheet}" is not a Google spreadsheet id or URL.')
     with database(Settings.from_env()) as db:

@@ -23,10 +23,20 @@ Anything else that escapes is a bug: the API answers 500 and logs it, the CLI sh
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .roster.engine import Validation
+
+class Findings(Protocol):
+    """What a validation found, as far as an error tells it (roster.engine.Validation).
+
+    Typed loosely on purpose: this module is the ground floor and names nothing above it.
+    """
+
+    @property
+    def issues(self) -> list[Any]: ...
+
+    @property
+    def summary(self) -> dict[str, int]: ...
 
 
 class RosterError(Exception):
@@ -61,7 +71,7 @@ class ImportBlocked(RosterError):
     status = 422
     title = "The roster has errors"
 
-    def __init__(self, validation: Validation) -> None:
+    def __init__(self, validation: Findings) -> None:
         errors = validation.summary["errors"]
         super().__init__(
             f"Nothing was imported: the roster has {errors} error"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from . import organisations
+from .db import Database
 from .roster.engine import validate_grid
 from .roster.grid import Grid
 from .roster.issues import a1
@@ -12,6 +14,8 @@ from .roster.organisation import OrgSnapshot
 
 
 class ValueWriter(Protocol):
+    """What a sheet source offers to write values into cells (see sources.google_sheets)."""
+
     def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid: ...
 
     def write_values(
@@ -36,9 +40,16 @@ def suggested_values(grid: Grid, org: OrgSnapshot) -> dict[tuple[int, int], tupl
 
 
 def apply_fixes(
-    sheets: ValueWriter, spreadsheet_id: str, worksheet: str | int | None, org: OrgSnapshot
+    db: Database,
+    sheets: ValueWriter,
+    spreadsheet_id: str,
+    worksheet: str | int | None,
+    *,
+    member: str | None = None,
 ) -> dict[str, Any]:
-    """Read, fix in one write, and say what changed and what is left."""
+    """Read the sheet once, fix it in one write, and say what changed and what is left."""
+    organisation = organisations.resolve(db, spreadsheet_id=spreadsheet_id, member=member)
+    org = organisations.snapshot(db, organisation.id)
     grid = sheets.read(spreadsheet_id, worksheet)
     changes = suggested_values(grid, org)
     if changes:

@@ -1,15 +1,16 @@
-"""The validate use case: source -> grid -> issues -> notes in the sheet."""
+"""The validate use case: which organisation -> source -> grid -> issues -> notes in the sheet."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from . import organisations
+from .db import Database
 from .roster.engine import Validation, validate_grid
 from .roster.grid import Grid
 from .roster.issues import Issue
 from .roster.notes import plan_notes
-from .roster.organisation import OrgSnapshot
 from .sources.locate import read_source
 
 
@@ -29,6 +30,7 @@ class SheetValidation:
 
     validation: Validation
     grid: Grid
+    organisation_id: int
     in_sheet: bool = True  # False for a file: nothing was written anywhere
     notes_written: int = 0
     notes_cleared: int = 0
@@ -57,16 +59,28 @@ class SheetValidation:
 
 
 def validate_source(
-    sheets: NoteWriter, source: str, worksheet: str | int | None, org: OrgSnapshot
+    db: Database,
+    sheets: NoteWriter,
+    source: str,
+    worksheet: str | int | None,
+    *,
+    slug: str | None = None,
+    member: str | None = None,
 ) -> SheetValidation:
-    """Read the source once and validate it; a spreadsheet also gets every note change in one
-    write (a file is written nowhere)."""
+    """Validate a file or a spreadsheet for its organisation (organisations.resolve decides
+    which, and that `member` may); a spreadsheet also gets every note change in one write.
+
+    The source is read once, after the caller is authorised and before anything is written.
+    """
+    organisation = organisations.resolve(db, slug=slug, spreadsheet_id=source, member=member)
     grid = read_source(sheets, source, worksheet)
-    validation = validate_grid(grid, org)
+    validation = validate_grid(grid, organisations.snapshot(db, organisation.id))
     if grid.sheet_id is None:
-        return SheetValidation(validation, grid, in_sheet=False)
+        return SheetValidation(validation, grid, organisation.id, in_sheet=False)
     changes, hidden = plan_notes(grid.notes, validation.issues)
     if changes:
         sheets.write_notes(source, grid.sheet_id, changes)
     cleared = sum(1 for text in changes.values() if not text)
-    return SheetValidation(validation, grid, True, len(changes) - cleared, cleared, hidden)
+    return SheetValidation(
+        validation, grid, organisation.id, True, len(changes) - cleared, cleared, hidden
+    )

@@ -13,13 +13,11 @@ from .. import extensions, organisations
 from ..auth import Caller
 from ..config import Settings
 from ..db import Database
-from ..errors import BadBody, NotFound
+from ..errors import BadBody
 from ..fixes import apply_fixes
 from ..imports import jobs
 from ..imports.passwords import PasswordHashing
 from ..imports.runs import get_run
-from ..roster.organisation import OrgRef, OrgSnapshot
-from ..sources import locate
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
 from . import bp
@@ -56,25 +54,14 @@ def worksheet_of(data: dict[str, Any]) -> str | int | None:
     return data.get("worksheet_id", data.get("worksheet"))
 
 
-def sheet_organisation(spreadsheet_id: str, who: Caller) -> OrgRef:
-    """The organisation that owns the sheet, if the caller is one of its members."""
-    if locate.spreadsheet_id(spreadsheet_id) != spreadsheet_id:
-        raise NotFound("This is not a Google spreadsheet id.")
-    return organisations.resolve(extensions.db(), spreadsheet_id=spreadsheet_id, member=who.email)
-
-
-def sheet_snapshot(spreadsheet_id: str, who: Caller) -> OrgSnapshot:
-    """What the rules need to know about the organisation that owns the sheet."""
-    return organisations.snapshot(extensions.db(), sheet_organisation(spreadsheet_id, who).id)
-
-
 @bp.post("/sheets/<spreadsheet_id>/validate")
 def validate(spreadsheet_id: str) -> tuple[Any, int]:
     """Read the sheet, validate it, write its notes; answer the summary and the issues."""
     who = caller()
     data = body(ValidateBody())
-    snapshot = sheet_snapshot(spreadsheet_id, who)
-    checked = validate_source(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot)
+    checked = validate_source(
+        extensions.db(), extensions.sheets(), spreadsheet_id, worksheet_of(data), member=who.email
+    )
     log.info(
         "validated sheet=%s rows=%d errors=%d",
         spreadsheet_id,
@@ -89,16 +76,15 @@ def start_import(spreadsheet_id: str) -> Any:
     """Start an import (202 and where to poll it), or answer a dry run's plan (200)."""
     who = caller()
     data = body(ImportBody())
-    organisation = sheet_organisation(spreadsheet_id, who)
     settings, db, sheets = extensions.settings(), extensions.db(), extensions.sheets()
     started = jobs.start_import(
         db,
         sheets,
         settings,
-        organisation.id,
         spreadsheet_id,
         worksheet_of(data),
         who.email,
+        member=who.email,
         mode=data["mode"],
         update_existing=data["update_existing"],
         dry_run=data["dry_run"],
@@ -153,6 +139,7 @@ def fix(spreadsheet_id: str) -> tuple[Any, int]:
     """Write every unambiguous fix in one request; answer what changed and what is left."""
     who = caller()
     data = body(FixBody())
-    snapshot = sheet_snapshot(spreadsheet_id, who)
-    fixed = apply_fixes(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot)
+    fixed = apply_fixes(
+        extensions.db(), extensions.sheets(), spreadsheet_id, worksheet_of(data), member=who.email
+    )
     return FixResult().dump(fixed), 200

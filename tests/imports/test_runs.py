@@ -42,15 +42,14 @@ def clients(db) -> int:
 
 
 @pytest.fixture
-def org_id(db) -> int:
-    organisation = organisations.resolve(db)
-    organisations.add_tags(db, organisation, ["VIP"])
-    return organisation.id
+def vip_tag(db) -> None:
+    """The default organisation has the tag the rosters carry."""
+    organisations.add_tags(db, organisations.resolve(db), ["VIP"])
 
 
-def test_a_run_records_who_when_and_the_counts(db, sheets, hashing, settings, org_id, tmp_path):
+def test_a_run_records_who_when_and_the_counts(db, sheets, hashing, settings, vip_tag, tmp_path):
     source = roster_csv(tmp_path / "r.csv", 120)
-    started = jobs.start_import(db, sheets, settings, org_id, source, None, "coach@example.com")
+    started = jobs.start_import(db, sheets, settings, source, None, "coach@example.com")
     run = jobs.work(db, sheets, hashing, settings, started.run.id)
     assert (run.status, run.total, run.processed, run.created) == ("succeeded", 120, 120, 120)
     assert run.started_by == "coach@example.com" and run.finished_at >= run.started_at
@@ -59,7 +58,7 @@ def test_a_run_records_who_when_and_the_counts(db, sheets, hashing, settings, or
 
 
 def test_passwords_are_stored_as_argon2id_hashes_flagged_must_change(
-    db, sheets, hashing, settings, org_id, tmp_path
+    db, sheets, hashing, settings, vip_tag, tmp_path
 ):
     source = roster_csv(tmp_path / "r.csv", 3)
     jobs.work(
@@ -67,7 +66,7 @@ def test_passwords_are_stored_as_argon2id_hashes_flagged_must_change(
         sheets,
         hashing,
         settings,
-        jobs.start_import(db, sheets, settings, org_id, source, None, "c@example.com").run.id,
+        jobs.start_import(db, sheets, settings, source, None, "c@example.com").run.id,
     )
     with db.session() as session:
         client = session.scalar(select(Client).where(Client.email == "client00001@example.com"))
@@ -93,32 +92,32 @@ def test_hashing_in_a_process_pool_keeps_the_order(tmp_path):
     assert all(hasher.verify(h, p) for h, p in zip(hashes, passwords, strict=True))
 
 
-def test_importing_again_creates_nobody(db, sheets, hashing, settings, org_id, tmp_path):
+def test_importing_again_creates_nobody(db, sheets, hashing, settings, vip_tag, tmp_path):
     source = roster_csv(tmp_path / "r.csv", 60)
     jobs.work(
         db,
         sheets,
         hashing,
         settings,
-        jobs.start_import(db, sheets, settings, org_id, source, None, "c@example.com").run.id,
+        jobs.start_import(db, sheets, settings, source, None, "c@example.com").run.id,
     )
     again = jobs.work(
         db,
         sheets,
         hashing,
         settings,
-        jobs.start_import(db, sheets, settings, org_id, source, None, "c@example.com").run.id,
+        jobs.start_import(db, sheets, settings, source, None, "c@example.com").run.id,
     )
     assert (again.created, again.skipped) == (0, 60)
     assert clients(db) == 60
 
 
 def test_all_or_nothing_with_one_bad_row_writes_nothing(
-    db, sheets, hashing, settings, org_id, tmp_path
+    db, sheets, hashing, settings, vip_tag, tmp_path
 ):
     source = roster_csv(tmp_path / "r.csv", 60, bad_row=59)
     with pytest.raises(ImportBlocked) as blocked:
-        jobs.start_import(db, sheets, settings, org_id, source, None, "c@example.com")
+        jobs.start_import(db, sheets, settings, source, None, "c@example.com")
     assert blocked.value.validation.summary["errors"] == 1
     assert clients(db) == 0
     with db.session() as session:
@@ -126,7 +125,7 @@ def test_all_or_nothing_with_one_bad_row_writes_nothing(
 
 
 def test_concurrent_imports_of_one_sheet_open_a_single_run(
-    db, sheets, hashing, settings, org_id, tmp_path
+    db, sheets, hashing, settings, vip_tag, tmp_path
 ):
     source = roster_csv(tmp_path / "r.csv", 40)
     barrier = threading.Barrier(8)
@@ -136,7 +135,7 @@ def test_concurrent_imports_of_one_sheet_open_a_single_run(
         barrier.wait()
         try:
             outcomes.append(
-                jobs.start_import(db, sheets, settings, org_id, source, None, "c@example.com").run
+                jobs.start_import(db, sheets, settings, source, None, "c@example.com").run
             )
         except ImportRunning as running:
             outcomes.append(running)
@@ -176,7 +175,7 @@ def _cli(env: dict[str, str | None], *args: str) -> subprocess.Popen:
 
 
 def test_a_worker_killed_mid_run_is_resumed_by_the_next_import(
-    db, sheets, hashing, settings, org_id, tmp_path, cli_env
+    db, sheets, hashing, settings, vip_tag, tmp_path, cli_env
 ):
     rows = 400
     source = roster_csv(tmp_path / "r.csv", rows)
@@ -213,7 +212,7 @@ def test_a_worker_killed_mid_run_is_resumed_by_the_next_import(
 
 
 def test_update_existing_changes_profiles_but_never_the_password(
-    db, sheets, hashing, settings, org_id, tmp_path
+    db, sheets, hashing, settings, vip_tag, tmp_path
 ):
     source = roster_csv(tmp_path / "r.csv", 2)
     jobs.work(
@@ -221,7 +220,7 @@ def test_update_existing_changes_profiles_but_never_the_password(
         sheets,
         hashing,
         settings,
-        jobs.start_import(db, sheets, settings, org_id, source, None, "c@example.com").run.id,
+        jobs.start_import(db, sheets, settings, source, None, "c@example.com").run.id,
     )
     with db.session() as session:
         before = session.scalar(select(Client).where(Client.email == "client00000@example.com"))
@@ -238,7 +237,6 @@ def test_update_existing_changes_profiles_but_never_the_password(
             db,
             sheets,
             settings,
-            org_id,
             str(tmp_path / "changed.csv"),
             None,
             "c@example.com",
@@ -254,17 +252,16 @@ def test_update_existing_changes_profiles_but_never_the_password(
 
 
 def test_taking_over_a_dead_run_uses_the_new_request(
-    db, sheets, hashing, settings, org_id, tmp_path
+    db, sheets, hashing, settings, vip_tag, tmp_path
 ):
     source = roster_csv(tmp_path / "r.csv", 5)
-    first = jobs.start_import(db, sheets, settings, org_id, source, None, "alice@example.com").run
+    first = jobs.start_import(db, sheets, settings, source, None, "alice@example.com").run
     with db.session() as session:  # alice's worker died two minutes ago
         session.get(ImportRun, first.id).heartbeat_at -= dt.timedelta(minutes=2)
     taken = jobs.start_import(
         db,
         sheets,
         settings,
-        org_id,
         source,
         None,
         "bob@example.com",
@@ -282,10 +279,10 @@ def test_taking_over_a_dead_run_uses_the_new_request(
 
 
 def test_an_interrupted_import_does_not_block_the_sheet(
-    db, sheets, hashing, settings, org_id, tmp_path
+    db, sheets, hashing, settings, vip_tag, tmp_path
 ):
     source = roster_csv(tmp_path / "r.csv", 120)
-    started = jobs.start_import(db, sheets, settings, org_id, source, None, "alice@example.com")
+    started = jobs.start_import(db, sheets, settings, source, None, "alice@example.com")
 
     def interrupt(run) -> None:
         raise KeyboardInterrupt  # Ctrl+C after the first chunk
@@ -294,8 +291,6 @@ def test_an_interrupted_import_does_not_block_the_sheet(
         jobs.work(db, sheets, hashing, settings, started.run.id, progress=interrupt)
     partial = clients(db)
     assert 0 < partial < 120
-    again = jobs.start_import(
-        db, sheets, settings, org_id, source, None, "alice@example.com"
-    )  # no 409
+    again = jobs.start_import(db, sheets, settings, source, None, "alice@example.com")  # no 409
     assert again.run.id == started.run.id
     assert jobs.work(db, sheets, hashing, settings, again.run.id).created == 120
