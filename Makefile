@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 # tests run on SQLite; set ROSTER_TEST_DATABASE_URL=postgresql://... to run them on PostgreSQL too
 export ROSTER_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/roster.sqlite
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean screenshots
+# the Apps Script's type check (tsc), its browser tests (playwright-core) and nothing else: pinned
+# in apps_script/package-lock.json
+NODE_DEPS := apps_script/node_modules/.package-lock.json
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,25 +18,34 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+$(NODE_DEPS): apps_script/package.json apps_script/package-lock.json
+	cd apps_script && npm ci --silent --no-audit --no-fund
+	touch $@
+
 run: install
 	ROSTER_AUTH=dev $(BIN)/roster demo
 	@# the example roster has mistakes on purpose, so validate exits 1: show them and go on
 	-$(BIN)/roster validate examples/roster.csv
 	ROSTER_AUTH=dev $(BIN)/roster serve
 
-test: install
+test: install $(NODE_DEPS)
 	$(BIN)/python -m pytest
-	node --test apps_script/test/*.test.js
+	cd apps_script && npm test --silent
 
-lint: install
+lint: install $(NODE_DEPS)
 	$(BIN)/ruff check service tests benchmarks tools
 	$(BIN)/ruff format --check service tests benchmarks tools
 	$(BIN)/mypy
+	cd apps_script && npm run --silent typecheck
 
 bench: install
 	$(BIN)/python -m benchmarks.validate
 	$(BIN)/python -m benchmarks.sheets_calls
 	$(BIN)/python -m benchmarks.import_speed
 
+# the sidebar in each state, as docs/apps_script/*.png (headless Chromium)
+screenshots: $(NODE_DEPS)
+	cd apps_script && npm run --silent screenshots
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .hypothesis apps_script/node_modules apps_script/build

@@ -7,7 +7,7 @@ import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import requests
@@ -25,13 +25,14 @@ APP_ENGINE_VARIABLES = ("GAE_ENV", "GAE_APPLICATION", "GAE_SERVICE")
 MISSING_TOKEN = "Sign in: this request carries no Google ID token (Authorization: Bearer …)."
 EXPIRED_TOKEN = "Your sign-in has expired: reload the sheet and try again."
 INVALID_TOKEN = "This is not a valid Google ID token: sign in again."
+WRONG_AUDIENCE = "This Google ID token was issued to another application, not to Roster."
 
 # google-auth reports every verification failure as a ValueError whose text embeds the token, so
 # the failure is recognised by a fragment of that text and replaced by a sentence of our own.
 _REASONS = (
     ("Token expired", EXPIRED_TOKEN),
     ("Token used too early", "Your sign-in is not valid yet: try again in a minute."),
-    ("wrong audience", "This Google ID token was issued to another application, not to Roster."),
+    ("wrong audience", WRONG_AUDIENCE),
     ("Certificate for key id", "This Google ID token is signed by a key Google does not publish."),
     ("Could not verify token signature", "This Google ID token's signature is not valid."),
 )
@@ -44,12 +45,22 @@ class Caller:
     """The person behind a request, as Google vouches for them."""
 
     email: str  # lowercased, verified
+    # the token's `aud` (None for development sign-in); who the caller is does not depend on it
+    audience: str | None = field(default=None, compare=False)
 
 
 class Authenticator(Protocol):
     """What the API needs to know who is calling."""
 
     def verify(self, authorization_header: str | None) -> Caller: ...
+
+    def identify(self, authorization_header: str | None) -> Caller:
+        """Like `verify`, but any audience passes: the caller then decides whether it may."""
+        ...
+
+    def accepts(self, audience: str | None) -> bool:
+        """Whether the audience is configured, valid for every linked sheet."""
+        ...
 
 
 class _CachedCertificates(transport.Request):
@@ -110,12 +121,26 @@ class IdTokenVerifier:
 
     def verify(self, authorization_header: str | None) -> Caller:
         """The caller of a `Bearer <ID token>` header, or Unauthorized saying why not."""
+        caller = self.identify(authorization_header)
+        if not self.accepts(caller.audience):
+            raise Unauthorized(WRONG_AUDIENCE)
+        return caller
+
+    def accepts(self, audience: str | None) -> bool:
+        return audience in self._audiences
+
+    def identify(self, authorization_header: str | None) -> Caller:
+        """Signature, issuer, expiry and verified email checked; the audience is reported.
+
+        Only the per-sheet check of a connected bound script (and `connect` itself) uses this:
+        everything else goes through `verify`.
+        """
         token = _bearer_token(authorization_header)
         try:
             claims = id_token.verify_token(
                 token,
                 self._request,
-                audience=self._audiences,
+                audience=None,
                 certs_url=self._certs_url,
                 clock_skew_in_seconds=self._clock_skew_seconds,
             )
@@ -143,6 +168,12 @@ class DevelopmentAuthenticator:
         if "@" not in default_email:
             raise ConfigError(f"Development sign-in needs an email address, not {default_email!r}.")
         self._default = default_email.strip().lower()
+
+    def identify(self, authorization_header: str | None) -> Caller:
+        return self.verify(authorization_header)
+
+    def accepts(self, audience: str | None) -> bool:
+        return True
 
     def verify(self, authorization_header: str | None) -> Caller:
         """Return `Bearer dev:<email>`'s email, or the default caller for anything else."""
@@ -189,4 +220,7 @@ def _caller_from(claims: Mapping[str, Any]) -> Caller:
         )
     if claims.get("email_verified") is not True:
         raise Unauthorized("Google has not verified this account's email address.")
-    return Caller(email.lower())
+    audience = claims.get("aud")
+    if not isinstance(audience, str) or not audience:
+        raise Unauthorized("This Google ID token names no audience: sign in again.")
+    return Caller(email.lower(), audience)

@@ -7,24 +7,26 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from . import migrate, organisations
-from .api.schemas import ClientList, ValidationResult
+from .api.schemas import ClientList, ImportSchema, ValidationResult
 from .config import Settings
 from .db import Database
 from .errors import Findings, ImportBlocked, RosterError
-from .imports import jobs
+from .imports import jobs, report
 from .imports.clients import list_clients
 from .imports.passwords import PasswordHashing
 from .imports.runs import ImportStatus
 from .roster.issues import Issue
-from .sources import links, workbook
+from .roster.wording import plural
+from .sources import links, locate, workbook
 from .validation import validate_source
 
 if TYPE_CHECKING:
+    from .roster.engine import Validation
     from .sources.google_sheets import GoogleSheets
 
 EXIT_OK, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
@@ -110,8 +112,8 @@ def validate(
         _print_issues(checked.validation)
         if notes := checked.notes:
             click.echo(
-                f"Sheet notes: {notes['written']} written, {notes['cleared']} cleared, "
-                f"{notes['kept_personal']} cells kept a person's note."
+                f"Sheet notes: {notes['written']:,} written, {notes['cleared']:,} cleared, "
+                f"{plural(notes['kept_personal'], 'cell')} kept a person's note."
             )
         if annotate:
             click.echo(f"Annotated copy written to {annotate}.")
@@ -126,7 +128,10 @@ def _print_issues(validation: Findings) -> None:
             fix = f'  [fix: "{issue.fix}"]' if issue.fix is not None else ""
             click.echo(f"{(issue.cell or 'sheet'):<{width}}  {_label(issue)}  {issue.message}{fix}")
     s = validation.summary
-    click.echo(f"{s['rows']} rows, {s['errors']} errors, {s['warnings']} warnings.")
+    click.echo(
+        f"{plural(s['rows'], 'row')}, {plural(s['errors'], 'error')}, "
+        f"{plural(s['warnings'], 'warning')}."
+    )
 
 
 def _label(issue: Issue) -> str:
@@ -141,6 +146,7 @@ def _label(issue: Issue) -> str:
 @click.option("--update-existing", is_flag=True, help="Update existing clients' profiles.")
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
 @click.option("--as", "started_by", default="cli", metavar="EMAIL", help="Who is importing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @friendly
 def import_(
     source: str,
@@ -150,9 +156,11 @@ def import_(
     update_existing: bool,
     dry_run: bool,
     started_by: str,
+    fmt: str,
 ) -> None:
     """Import SOURCE's valid rows as clients (no invitation is sent)."""
     source, sheet = links.parse(source, worksheet)
+    is_file = locate.is_file(source)
     settings = Settings.from_env()
     sheets = _sheets(settings)
     with database(settings) as db, PasswordHashing.from_settings(settings) as hashing:
@@ -171,29 +179,48 @@ def import_(
                 dry_run=dry_run,
             )
         except ImportBlocked as blocked:
-            _print_issues(blocked.validation)
-            click.echo(str(blocked), err=True)
+            found = cast("Validation", blocked.validation)  # start_import raises it with one
+            why = report.blocked_message(
+                found,
+                source,
+                is_file,
+                skip_invalid,
+                via_cli=True,
+                update_existing=update_existing,
+            )
+            if fmt == "json":
+                _echo_json({**ValidationResult().dump(found), "message": why})
+            else:
+                _print_issues(found)
+            click.echo(why, err=True)
             sys.exit(EXIT_ERRORS)
         plan = started.plan
-        click.echo(
-            f"Plan: {plan['create']} to create, {plan['update']} to update, "
-            f"{plan['skip']} already clients, {plan['blocked']} with errors."
-        )
+        groups = report.left_out(started.prepared.validation, update_existing)
         if started.run is None:
+            said = [report.plan_line(plan)]
             if started.blocked:
-                click.echo(
-                    "Dry run: errors would block this import (add --skip-invalid to "
-                    "import the rows without errors)."
+                said.append(
+                    report.blocked_message(
+                        started.prepared.validation,
+                        source,
+                        is_file,
+                        skip_invalid,
+                        via_cli=True,
+                        dry_run=True,
+                        update_existing=update_existing,
+                    )
                 )
-            click.echo(
+            said.append(
                 "Dry run: nothing was imported"
-                + (
-                    "."
-                    if started.prepared.sheet_id is None
-                    else "; the sheet's notes were updated."
-                )
+                + ("." if is_file else "; the sheet's notes were updated.")
             )
+            if fmt == "json":
+                _echo_json({"plan": plan, "left_out": report.report_dict(groups)})
+            else:
+                click.echo("\n".join(said))
             sys.exit(EXIT_ERRORS if started.blocked else EXIT_OK)
+        if fmt == "text":
+            click.echo(report.plan_line(plan))
         with click.progressbar(
             length=max(started.run.total, 1), label="Importing", file=sys.stderr
         ) as bar:
@@ -208,12 +235,23 @@ def import_(
             run = jobs.work(
                 db, sheets, hashing, settings, started.run.id, progress, started.prepared
             )
-    click.echo(
-        f"Import {run.status}: {run.created} created, {run.updated} updated, "
-        f"{run.skipped} skipped, {run.failed_rows} rows with errors not imported."
+    result = ImportSchema().dump(run)
+    lines = report.result_lines(
+        result, groups, source=source, is_file=is_file, update_existing=update_existing
     )
     if run.message:
-        click.echo(run.message)
+        lines.append(run.message)
+    if fmt == "json":
+        _echo_json(
+            {
+                "plan": plan,
+                "import": result,
+                "left_out": report.report_dict(groups),
+                "report": lines,
+            }
+        )
+    else:
+        click.echo("\n".join(lines))
     sys.exit(EXIT_OK if run.status == "succeeded" else EXIT_ERRORS)
 
 
@@ -289,7 +327,7 @@ def tags_add(names: tuple[str, ...], org: str | None) -> None:
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
         added = organisations.add_tags(db, organisation, list(names))
-    click.echo(f"{len(added)} tag(s) added to {organisation.slug}.")
+    click.echo(f"{plural(len(added), 'tag')} added to {organisation.slug}.")
 
 
 @main.group()
@@ -358,7 +396,7 @@ def clients_list(org: str | None, fmt: str) -> None:
             f"{c.email_address}  {c.first_name} {c.last_name}  {c.birthdate:%Y%m%d}"
             f"  {c.gender}  {','.join(c.tags)}"
         )
-    click.echo(f"{len(listed)} clients.")
+    click.echo(f"{plural(len(listed), 'client')}.")
 
 
 def _echo_json(document: dict[str, Any]) -> None:
@@ -377,3 +415,7 @@ def db_upgrade() -> None:
     with database(Settings.from_env()):
         pass
     click.echo("Database is up to date.")
+
+
+# the set-up and history commands register themselves on the groups above
+from . import cli_admin  # noqa: E402, F401

@@ -71,12 +71,12 @@ class ImportBlocked(RosterError):
     status = 422
     title = "The roster has errors"
 
-    def __init__(self, validation: Findings) -> None:
+    def __init__(self, validation: Findings, message: str | None = None) -> None:
         errors = validation.summary["errors"]
+        # the wording that fits the source and the options is imports.report.blocked_message
         super().__init__(
-            f"Nothing was imported: the roster has {errors} error"
-            f"{'s' if errors != 1 else ''}. Fix the cells with Roster notes, or "
-            "import with skip invalid rows."
+            message
+            or f"Nothing was imported: the roster has {errors} error{'s' if errors != 1 else ''}."
         )
         self.validation = validation
 

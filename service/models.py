@@ -221,4 +221,22 @@ class ImportRowResult(Base):
     client_id: Mapped[int | None] = mapped_column(
         ForeignKey("clients.id", ondelete="SET NULL"), index=True
     )
-    previous: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    previous: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+
+
+class ValidationJob(Base):
+    """One validation run in the background: who, which sheet, status, and the result."""
+
+    __tablename__ = "validation_jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    spreadsheet_id: Mapped[str] = mapped_column(String(200), index=True)
+    worksheet_id: Mapped[int | None] = mapped_column(Integer)
+    worksheet_title: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    started_by: Mapped[str] = mapped_column(String(254))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    message: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -142,17 +142,26 @@ def add_member(db: Database, organisation: OrgRef, email: str, role: str) -> str
 
 
 def add_tags(db: Database, organisation: OrgRef, names: list[str]) -> list[str]:
-    """Add the tags that do not exist yet; return the ones added."""
+    """Add the tags that do not exist yet; return the ones added. A case-only twin is refused."""
     with db.session() as session:
-        existing = set(
-            session.scalars(select(Tag.name).where(Tag.organisation_id == organisation.id))
-        )
+        existing = {
+            name.lower(): name
+            for name in session.scalars(
+                select(Tag.name).where(Tag.organisation_id == organisation.id)
+            )
+        }
         added = []
         for name in dict.fromkeys(n.strip() for n in names):
             if not name or len(name) > 100:
                 raise RosterError(f'"{name}" is not a valid tag name (1 to 100 characters).')
-            if name not in existing:
+            twin = existing.get(name.lower())
+            if twin is not None and twin != name:  # `vip` next to `VIP` makes both ambiguous
+                raise Conflict(
+                    f'"{name}" differs from the tag "{twin}" only in letter case: use "{twin}".'
+                )
+            if twin is None:
                 session.add(Tag(organisation_id=organisation.id, name=name))
+                existing[name.lower()] = name
                 added.append(name)
     return added
 

@@ -1,19 +1,27 @@
 /** Backend: the only file that talks to Roster's server: address, ID token, JSON, plain errors. */
 
-/** The script property that holds the server's address, e.g. https://roster-123.appspot.com */
-const BACKEND_URL_PROPERTY = 'ROSTER_BACKEND_URL';
-
 const API_PREFIX = '/api/v1';
 
 /**
  * The RosterError fields the rest of the script may read.
- * @typedef {Error & {status: (number|undefined), issues: (Array<Issue>|undefined)}} RosterError
+ * `kind` says what failed, so the sidebar and the alerts can say what to do: 'allowlist',
+ * 'authorisation', 'quota', 'timeout', 'unreachable' (the platform's exceptions), 'signin',
+ * 'forbidden', 'busy', 'backend', 'refused' (the server's answers), or undefined.
+ * @typedef {Error & {status: (number|undefined), issues: (Array<Issue>|undefined),
+ *            kind: (string|undefined), body: any}} RosterError
  */
 
 /**
  * One validation issue, as SPEC §3 and the API's IssueSchema give it.
  * @typedef {{row: ?number, column: ?number, cell: ?string, field: ?string, code: string,
  *            severity: string, message: string, fix: ?string}} Issue
+ */
+
+/**
+ * A validation job, as GET /api/v1/validations/{id} returns it.
+ * @typedef {{id: string, status: string, started_by: string, started_at: string,
+ *            message: ?string, result: ?{summary: {rows: number, errors: number, warnings: number},
+ *            groups: Array<IssueGroup>, issues_total: number}}} ValidationJob
  */
 
 /**
@@ -84,14 +92,70 @@ function fixSheet_(services, spreadsheetId, sheetId) {
 }
 
 /**
- * Log the audience (the script's OAuth client ID) of this script's ID tokens. Run it once from the
- * Apps Script editor and give the value to the admin who sets ROSTER_ID_TOKEN_AUDIENCES.
+ * Start a validation job on the server (for a sheet too large to validate within one request).
+ * @param {Services} services
+ * @param {string} spreadsheetId
+ * @param {number} sheetId
+ * @return {ValidationJob}
+ */
+function startValidationJob_(services, spreadsheetId, sheetId) {
+  const body = {worksheet_id: sheetId};
+  return callBackend_(services, 'post', sheetPath_(spreadsheetId, 'validations'), body).validation;
+}
+
+/**
+ * A validation job's status and, once it succeeded, its result.
+ * @param {Services} services
+ * @param {string} jobId
+ * @return {ValidationJob}
+ */
+function getValidationJob_(services, jobId) {
+  return callBackend_(services, 'get', '/validations/' + encodeURIComponent(jobId)).validation;
+}
+
+/**
+ * The worksheet's queued or running import, or null: how a start whose answer was lost is found.
+ * @param {Services} services
+ * @param {string} spreadsheetId
+ * @param {number} sheetId
+ * @return {?ImportRun}
+ */
+function activeImport_(services, spreadsheetId, sheetId) {
+  const path = sheetPath_(spreadsheetId, 'imports/active') + '?worksheet_id=' + sheetId;
+  return callBackend_(services, 'get', path)['import'];
+}
+
+/**
+ * Connect this spreadsheet to the organisation of a link code (SPEC §6).
+ * @param {Services} services
+ * @param {string} spreadsheetId
+ * @param {string} code
+ * @return {{organisation: string}}
+ */
+function connectSheet_(services, spreadsheetId, code) {
+  return callBackend_(services, 'post', sheetPath_(spreadsheetId, 'connect'), {code: code});
+}
+
+/**
+ * The organisation's tags and attributes, for Set up template.
+ * @param {Services} services
+ * @param {string} spreadsheetId
+ * @return {{tags: Array<string>, attributes: Array<{name: string, type: string,
+ *           choices: ?Array<string>}>}}
+ */
+function getSchema_(services, spreadsheetId) {
+  return callBackend_(services, 'get', sheetPath_(spreadsheetId, 'schema'));
+}
+
+/**
+ * Log the audience (the script's OAuth client ID) of this script's ID tokens. For the add-on, the
+ * operator puts it in ROSTER_ID_TOKEN_AUDIENCES once; a bound script never needs it there
+ * (Connect to Roster… records it for its sheet).
  * @return {string} the audience
  */
 function logIdTokenAudience() {
   const claims = idTokenClaims_(services_());
-  console.log('ID token audience (add it to ROSTER_ID_TOKEN_AUDIENCES): %s; email: %s',
-      claims.aud, claims.email);
+  console.log('ID token audience: %s; email: %s', claims.aud, claims.email);
   return claims.aud;
 }
 
@@ -132,30 +196,75 @@ function callBackend_(services, method, path, payload) {
   try {
     response = services.urlFetchApp.fetch(base + API_PREFIX + path, options);
   } catch (error) {
-    // UrlFetchApp throws only when no HTTP answer came back: DNS, TLS, timeout, allowlist.
+    // UrlFetchApp throws only when no HTTP answer came back: the allowlist, a declined scope,
+    // a quota, a timeout, DNS or TLS. It runs on Google's servers, not the user's computer.
     const reason = String(/** @type {any} */ (error).message || error).replace(/^Exception:\s*/, '');
-    console.warn('Roster backend unreachable: %s', reason);
-    if (/time(d)? ?out/i.test(reason)) {
-      throw rosterError_('Roster\'s server did not answer within the minute Apps Script waits. ' +
-          'It may still be working on a large sheet: wait a minute, then try again.');
-    }
-    throw rosterError_(`Roster's server (${hostOf_(base)}) could not be reached: check your ` +
-        `internet connection and try again in a minute. If it keeps failing, tell your Roster ` +
-        `admin (the script's log has the details).`);
+    console.warn('Roster backend call failed before an answer: %s', reason);
+    throw platformError_(services, reason, hostOf_(base));
   }
   const status = response.getResponseCode();
   const body = parseJson_(response.getContentText());
   if (status >= 200 && status < 300) {
     if (body === null || typeof body !== 'object') {
-      throw rosterError_(`The address in ${BACKEND_URL_PROPERTY} (${base}) answered, but not ` +
-          `as Roster's server does: ask your Roster admin to check it.`, {status: status});
+      throw rosterError_(`The address Roster was built with (${base}) answered, but not as ` +
+          'Roster\'s server does: ask your Roster admin to check it.', {status: status, kind: 'backend'});
     }
     return body;
   }
   throw rosterError_(problemMessage_(services, status, body), {
     status: status,
+    kind: problemKind_(status),
     issues: body && Array.isArray(body.issues) ? body.issues : undefined,
+    body: body,
   });
+}
+
+/**
+ * A UrlFetchApp exception as a RosterError that says what happened and what to do. The texts
+ * matched are Apps Script's English messages (docs/apps_script.md lists which are confirmed).
+ * @param {Services} services
+ * @param {string} reason  the exception's message
+ * @param {string} host
+ * @return {RosterError}
+ */
+function platformError_(services, reason, host) {
+  if (/allowlist|whitelist|not (allowed|permitted) (to|by)|are not permitted/i.test(reason)) {
+    return rosterError_(`Apps Script blocked the call to Roster's server (${host}): the ` +
+        'address is not in this script\'s URL allowlist, or your Workspace admin blocks it. Tell ' +
+        'your Roster admin: the script must be built and pushed with tools/build.js for this ' +
+        'address.', {kind: 'allowlist'});
+  }
+  if (/permission|authori[sz]|required permissions|access denied/i.test(reason)) {
+    return rosterError_('Roster is missing a permission you have not granted (for example ' +
+        '"Connect to an external service"). Choose a Roster menu item again and allow every ' +
+        'permission it asks for; if no question appears, remove Roster\'s access in your Google ' +
+        'Account\'s security settings and try again.', {kind: 'authorisation'});
+  }
+  if (/too many times|quota|rate limit|bandwidth/i.test(reason)) {
+    return rosterError_('Google limits how often a script may call other servers, and that ' +
+        'limit is reached for now. Wait a few minutes (or until tomorrow for the daily ' +
+        'limit), then try again.', {kind: 'quota'});
+  }
+  if (/time(d)?[ -]?out|deadline/i.test(reason)) {
+    return rosterError_('Roster\'s server did not answer within the minute Apps Script waits. ' +
+        'It may still be working: open the sidebar to see the latest result before you try ' +
+        'again.', {kind: 'timeout'});
+  }
+  return rosterError_(`Google's servers could not reach Roster's server (${host}): it may be ` +
+      'down or its address may be wrong. Try again in a few minutes; if it keeps failing, tell ' +
+      'your Roster admin (the script\'s log has the details).', {kind: 'unreachable'});
+}
+
+/**
+ * @param {number} status
+ * @return {string}
+ */
+function problemKind_(status) {
+  if (status === 401) return 'signin';
+  if (status === 403) return 'forbidden';
+  if (status === 409 || status === 429 || status === 503) return 'busy';
+  if (status >= 500) return 'backend';
+  return 'refused';
 }
 
 /**
@@ -169,9 +278,14 @@ function problemMessage_(services, status, problem) {
   const detail = problem && typeof problem.detail === 'string' ? problem.detail.trim() : '';
   if (status === 401) {
     const why = detail ? ` (${detail.replace(/\.$/, '')})` : '';
-    return `Roster did not accept your Google sign-in${why}. Sign in again: reload this ` +
-        `spreadsheet and try once more. If that does not help, ask your Roster admin to add this ` +
-        `script's client ID to ROSTER_ID_TOKEN_AUDIENCES.`;
+    if (services.config.form === 'bound') {
+      return `Roster did not accept this spreadsheet's sign-in${why}. If this sheet has never ` +
+          'been connected, ask a Roster admin for a link code and choose Roster > Connect to ' +
+          'Roster…; otherwise reload the spreadsheet and try again.';
+    }
+    return `Roster did not accept your Google sign-in${why}. Reload the spreadsheet and try ` +
+        'again; if it keeps happening, tell your Roster admin (the add-on\'s client ID must be ' +
+        'in ROSTER_ID_TOKEN_AUDIENCES).';
   }
   if (status === 403) {
     return detail || 'You are not a member of the Roster organisation that owns this ' +
@@ -182,8 +296,10 @@ function problemMessage_(services, status, problem) {
         `${formatTime_(services, problem.started_at)}. Wait for that import to finish, then ` +
         `try again.`;
   }
-  if (status === 429) {
-    return 'Roster\'s server is busy right now: wait a minute and try again.';
+  if (status === 429 || status === 503) {
+    const what = detail ? ` ${detail}` : '';
+    return `Roster's server is busy or waiting on Google right now.${what} Wait a minute and ` +
+        'try again.';
   }
   if (detail) {
     return detail;
@@ -196,23 +312,12 @@ function problemMessage_(services, status, problem) {
 }
 
 /**
- * The server's address from the script properties, without a trailing slash.
+ * The server's address, as tools/build.js wrote it (it also wrote the allowlist from it).
  * @param {Services} services
  * @return {string}
  */
 function backendUrl_(services) {
-  const value = services.propertiesService.getScriptProperties().getProperty(BACKEND_URL_PROPERTY);
-  const url = (value || '').trim().replace(/\/+$/, '');
-  if (!url) {
-    throw rosterError_(`Roster is not set up yet: the script property ${BACKEND_URL_PROPERTY} is ` +
-        `empty. Ask your Roster admin to set it (Extensions > Apps Script > Project Settings > ` +
-        `Script Properties) to the server's address.`);
-  }
-  if (!/^https:\/\/[^/\s]+/.test(url)) {
-    throw rosterError_(`The script property ${BACKEND_URL_PROPERTY} must be an https:// address ` +
-        `such as https://roster.example.com, not "${url}". Ask your Roster admin to correct it.`);
-  }
-  return url;
+  return services.config.backendUrl.replace(/\/+$/, '');
 }
 
 /**
@@ -234,7 +339,7 @@ function identityToken_(services) {
 /**
  * An error whose message is meant for the person at the keyboard.
  * @param {string} message
- * @param {{status?: number, issues?: Array<Issue>}=} details
+ * @param {{status?: number, issues?: Array<Issue>, kind?: string, body?: any}=} details
  * @return {RosterError}
  */
 function rosterError_(message, details) {
@@ -242,6 +347,8 @@ function rosterError_(message, details) {
   error.name = 'RosterError';
   error.status = details && details.status;
   error.issues = details && details.issues;
+  error.kind = details && details.kind;
+  error.body = details && details.body;
   return error;
 }
 

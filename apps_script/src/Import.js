@@ -1,4 +1,4 @@
-/** Import: dry run and confirmation, a start under the document lock, then the run followed. */
+/** Import: dry run and question (no lock held), a start under a short lock, the run followed. */
 
 /** Document property holding the last import started from this spreadsheet. */
 const LAST_IMPORT_PROPERTY = 'roster.lastImport';
@@ -11,8 +11,8 @@ const POLL_EVERY_MS = 3000;
  */
 const FOLLOW_FOR_MS = 4.5 * 60 * 1000;
 
-/** How long a second click waits for the first one's lock before it gives up. */
-const LOCK_WAIT_MS = 1000;
+/** How long a second window waits for another's start (a few seconds at most) before it gives up. */
+const LOCK_WAIT_MS = 5000;
 
 /**
  * The last import started from this spreadsheet.
@@ -26,48 +26,89 @@ const LOCK_WAIT_MS = 1000;
 function importActiveSheet_(services) {
   const clickedAt = services.now();
   const target = activeTarget_(services);
-  // One import started per spreadsheet at a time: the lock covers the plan, the question and the
-  // start, so a second click (or a teammate's) cannot start another while this one is asked.
-  const lock = services.lockService.getDocumentLock();
-  if (!lock || !lock.tryLock(LOCK_WAIT_MS)) {
-    throw rosterError_('An import is already being started from this spreadsheet, in another ' +
-        'window or by a teammate. Wait until it has started, then look at Roster > Open sidebar.');
+  toast_(services, `Checking what an import of "${target.sheetName}" would do…`);
+  const planned = planFor_(services, target);
+  if (!planned.mode) {
+    alert_(services, planned.text);
+    return;
   }
-  let run;
-  try {
-    run = planAndStart_(services, target);
-  } finally {
-    lock.releaseLock();
+  // The question is asked with no lock held: a pro who walks away blocks nobody. The server
+  // allows one run per sheet; a teammate who started first is named by startImportOf_.
+  if (!confirm_(services, planned.text)) {
+    toast_(services, 'Nothing was imported.');
+    return;
   }
-  if (run) {
-    followImport_(services, target, run, clickedAt);
-  }
+  const run = startImportOf_(services, target, planned.mode);
+  followImport_(services, target, run, clickedAt);
 }
 
 /**
- * Dry-run the import, ask the user, and start it if they agree.
+ * Dry-run the import: the question to ask and the mode to import in, or why there is nothing.
  * @param {Services} services
  * @param {Target} target
- * @return {?ImportRun} the started run, or null when nothing was started
+ * @return {{mode: ?string, text: string, plan: {create: number, update: number, skip: number,
+ *           blocked: number}}}
  */
-function planAndStart_(services, target) {
-  toast_(services, `Checking what an import of "${target.sheetName}" would do…`);
+function planFor_(services, target) {
   // One dry run in skip_invalid mode counts both the rows with errors and the rest (each dry run
   // reads the sheet and rewrites its notes, so one is enough). Without errors the import itself
   // stays all-or-nothing, in case someone adds one before it starts.
   const plan = planImport_(services, target.spreadsheetId, target.sheetId, 'skip_invalid');
-  const mode = plan.blocked > 0 ? 'skip_invalid' : 'all_or_nothing';
   if (plan.create + plan.update === 0) {
-    alert_(services, nothingToImportText_(target, plan));
-    return null;
+    return {mode: null, text: nothingToImportText_(target, plan), plan: plan};
   }
-  if (!confirm_(services, planText_(target, plan, mode))) {
-    toast_(services, 'Nothing was imported.');
-    return null;
+  const mode = plan.blocked > 0 ? 'skip_invalid' : 'all_or_nothing';
+  return {mode: mode, text: planText_(target, plan, mode), plan: plan};
+}
+
+/**
+ * Start the import under a short document lock (two windows of one spreadsheet do not both
+ * start), and recover a start whose answer was lost by looking the sheet's run up.
+ * @param {Services} services
+ * @param {Target} target
+ * @param {string} mode
+ * @return {ImportRun}
+ */
+function startImportOf_(services, target, mode) {
+  const lock = services.lockService.getDocumentLock();
+  if (!lock || !lock.tryLock(LOCK_WAIT_MS)) {
+    throw rosterError_('An import is being started from this spreadsheet right now, in another ' +
+        'window or by a teammate. Look at Roster > Open sidebar in a moment.', {kind: 'busy'});
   }
-  const run = startImport_(services, target.spreadsheetId, target.sheetId, mode);
+  let run;
+  try {
+    run = startImport_(services, target.spreadsheetId, target.sheetId, mode);
+  } catch (error) {
+    run = recoverStart_(services, target, error);
+  } finally {
+    lock.releaseLock();
+  }
   saveImport_(services, {sheetId: target.sheetId, sheetName: target.sheetName, run: run});
   return run;
+}
+
+/**
+ * A start that timed out may have opened the run anyway, and a second start of ours gets a 409
+ * naming us: in both cases follow the sheet's run if it is this user's, never start blindly again.
+ * @param {Services} services
+ * @param {Target} target
+ * @param {unknown} error
+ * @return {ImportRun}
+ */
+function recoverStart_(services, target, error) {
+  if (!isRosterError_(error) || (error.kind !== 'timeout' && error.status !== 409)) {
+    throw error;
+  }
+  const active = activeImport_(services, target.spreadsheetId, target.sheetId);
+  const me = String(idTokenClaims_(services).email || '').toLowerCase();
+  if (active && active.started_by.toLowerCase() === me) {
+    return active;
+  }
+  if (error.kind === 'timeout' && !active) {
+    throw rosterError_('Roster\'s server did not answer in time and no import of this sheet is ' +
+        'running, so nothing was imported. Try again in a minute.', {kind: 'timeout'});
+  }
+  throw error;
 }
 
 /**
@@ -161,7 +202,7 @@ function progressText_(sheetName, run) {
   if (run.status === 'queued') {
     return `The import of "${sheetName}" is waiting to start.`;
   }
-  const done = `${run.processed} of ${plural_(run.total, 'row')} done`;
+  const done = `${thousands_(run.processed)} of ${plural_(run.total, 'row')} done`;
   return `Importing "${sheetName}": ${done}${run.processed ? ': ' + runCounts_(run) : ''}.`;
 }
 
@@ -171,7 +212,7 @@ function progressText_(sheetName, run) {
  * @return {string}
  */
 function runCounts_(run) {
-  return `${plural_(run.created, 'client')} created, ${run.updated} updated, ` +
+  return `${plural_(run.created, 'client')} created, ${thousands_(run.updated)} updated, ` +
       `${plural_(run.skipped, 'row')} skipped, ${plural_(run.failed_rows, 'row')} not imported`;
 }
 
@@ -198,7 +239,7 @@ function importResultText_(sheetName, run) {
  * @return {boolean}
  */
 function isFinished_(run) {
-  return run.status === 'succeeded' || run.status === 'failed';
+  return run.status === 'succeeded' || run.status === 'failed' || run.status === 'undone';
 }
 
 /**

@@ -3,20 +3,42 @@
 const TITLE = 'Roster';
 
 /**
- * Add the Roster menu when the spreadsheet opens (a simple trigger: no backend calls here).
+ * Add the Roster menu when the spreadsheet opens. A simple trigger: for the add-on it may run in
+ * AuthMode.NONE, where only the menu may be built, so it reads no property, no sheet and calls
+ * no server (the form comes from the build's Config.js constant, not from a service).
  * @param {GoogleAppsScript.Events.SheetsOnOpen=} e
  */
 function onOpen(e) {
-  SpreadsheetApp.getUi().createMenu(TITLE)
-      .addItem('Validate', 'menuValidate')
+  const ui = SpreadsheetApp.getUi();
+  const addon = typeof ROSTER_CONFIG !== 'undefined' && ROSTER_CONFIG.form === 'addon';
+  // The add-on's menu sits under Extensions, named after the add-on; a bound script's is its own.
+  const menu = addon ? ui.createAddonMenu() : ui.createMenu(TITLE);
+  menu.addItem('Validate', 'menuValidate')
       .addItem('Import…', 'menuImport')
       .addItem('Fix what can be fixed', 'menuFix')
       .addSeparator()
       .addItem('Set up template', 'menuSetUpTemplate')
       .addItem('Clear Roster notes', 'menuClearNotes')
       .addSeparator()
-      .addItem('Open sidebar', 'menuOpenSidebar')
-      .addToUi();
+      .addItem('Open sidebar', 'menuOpenSidebar');
+  if (!addon) {
+    // Only a bound script has its own client ID to record (SPEC §6); the add-on's is configured.
+    menu.addSeparator().addItem('Connect to Roster…', 'menuConnect');
+  }
+  menu.addToUi();
+}
+
+/**
+ * The add-on was installed from the Marketplace: show its menu in this spreadsheet at once
+ * (onOpen ran before the install, so nothing else would until the next open).
+ * @param {GoogleAppsScript.Events.AddonOnInstall=} e
+ */
+function onInstall(e) {
+  onOpen(/** @type {any} */ (e));
+}
+
+function menuConnect() {
+  runFromMenu_(connectFromMenu_);
 }
 
 function menuValidate() {
@@ -97,5 +119,5 @@ function confirm_(services, question) {
  * @return {string}
  */
 function plural_(count, singular, plural) {
-  return count + ' ' + (count === 1 ? singular : (plural || singular + 's'));
+  return thousands_(count) + ' ' + (count === 1 ? singular : (plural || singular + 's'));
 }

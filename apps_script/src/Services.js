@@ -11,6 +11,7 @@
  * @property {GoogleAppsScript.HTML.HtmlService} htmlService
  * @property {GoogleAppsScript.Utilities.Utilities} utilities
  * @property {() => number} now  milliseconds since the epoch (so tests control time)
+ * @property {{backendUrl: string, form: string}} config  what tools/build.js wrote (Config.js)
  */
 
 /**
@@ -27,5 +28,19 @@ function services_() {
     htmlService: HtmlService,
     utilities: Utilities,
     now: () => Date.now(),
+    config: rosterConfig_(),
   };
+}
+
+/**
+ * The build's configuration, or a RosterError saying how to build when the files were pushed
+ * from src/ directly.
+ * @return {{backendUrl: string, form: string}}
+ */
+function rosterConfig_() {
+  if (typeof ROSTER_CONFIG === 'undefined' || !ROSTER_CONFIG.backendUrl) {
+    throw rosterError_('Roster was installed without its backend address. Ask your Roster admin ' +
+        'to build it with `node tools/build.js --backend-url https://…` and push build/, not src/.');
+  }
+  return ROSTER_CONFIG;
 }

@@ -57,9 +57,8 @@ test('Validate of a clean sheet says it is ready to import', () => {
       'Checked 1 row of "Clients": no errors, no warnings. The sheet is ready to import.');
 });
 
-test('a trailing slash in ROSTER_BACKEND_URL is ignored', () => {
-  const {script, requests} = setUp({server: validatingServer,
-    scriptProperties: {ROSTER_BACKEND_URL: `${BACKEND}/ `}});
+test('a trailing slash in the built backend URL is ignored', () => {
+  const {script, requests} = setUp({server: validatingServer, backendUrl: `${BACKEND}/`});
 
   script.menuValidate();
 
@@ -70,10 +69,10 @@ const problem = (status, detail, extra = {}) => () => response(status, {
   type: 'about:blank', title: 'x', status, detail, ...extra}, {'Content-Type': 'application/problem+json'});
 
 const ERRORS = [
-  ['401 asks the user to sign in again', problem(401, 'Your sign-in has expired: reload the sheet and try again.'),
-    /^Roster did not accept your Google sign-in \(Your sign-in has expired: reload the sheet and try again\)\. Sign in again/],
-  ['401 without a body still asks the user to sign in again', () => response(401, ''),
-    /Sign in again/],
+  ['401 in a bound script points at Connect to Roster…', problem(401, 'This token is not for this spreadsheet.'),
+    /^Roster did not accept this spreadsheet's sign-in \(This token is not for this spreadsheet\)\. If this sheet has never been connected, ask a Roster admin for a link code and choose Roster > Connect to Roster…/],
+  ['401 without a body still says what to do', () => response(401, ''),
+    /Connect to Roster…; otherwise reload the spreadsheet/],
   ['403 says the user is not a member', problem(403,
       'pro@example.org is not a member of the organisation that owns this sheet: ask its admin to add you.'),
     /^pro@example\.org is not a member of the organisation/],
@@ -87,16 +86,20 @@ const ERRORS = [
       'This spreadsheet is not linked to a Roster organisation: ask an admin to run `roster sheets link` for it.'),
     /^This spreadsheet is not linked/],
   ['503 passes on the server\'s explanation', problem(503, 'Google Sheets is not answering: try again in a few minutes.'),
-    /^Google Sheets is not answering/],
+    /waiting on Google right now\. Google Sheets is not answering: try again in a few minutes\. Wait a minute/],
   ['502 from a proxy is put in plain words', () => response(502, '<html>Bad Gateway</html>'),
     /^Roster's server had a problem \(HTTP 502\)\. Try again in a few minutes/],
-  ['429 asks the user to wait', () => response(429, ''), /busy right now: wait a minute/],
-  ['a network failure is put in plain words', () => { throw new Error('Exception: DNS error: https://roster.example.com/api/v1'); },
-    /^Roster's server \(roster\.example\.com\) could not be reached: check your internet connection/],
+  ['429 asks the user to wait', () => response(429, ''), /busy or waiting on Google right now\. Wait a minute/],
+  ['a DNS failure says Google could not reach the server, not "check your internet"', () => { throw new Error('Exception: DNS error: https://roster.example.com/api/v1'); },
+    /^Google's servers could not reach Roster's server \(roster\.example\.com\)/],
   ['a timeout says the server may still be working', () => { throw new Error('Exception: Timeout: https://roster.example.com/api/v1'); },
     /did not answer within the minute Apps Script waits\. It may still be working/],
-  ['a 200 that is not JSON points at ROSTER_BACKEND_URL', () => response(200, '<html>Sign in</html>'),
-    /ROSTER_BACKEND_URL \(https:\/\/roster\.example\.com\) answered, but not as Roster's server does/],
+  ['a quota exception says to wait for the limit', () => { throw new Error('Exception: Service invoked too many times for one day: urlfetch.'); },
+    /^Google limits how often a script may call other servers/],
+  ['a declined scope says which permission to allow', () => { throw new Error('Exception: You do not have permission to call UrlFetchApp.fetch. Required permissions: https://www.googleapis.com/auth/script.external_request'); },
+    /^Roster is missing a permission you have not granted/],
+  ['a 200 that is not JSON says the address answers but is not Roster', () => response(200, '<html>Sign in</html>'),
+    /The address Roster was built with \(https:\/\/roster\.example\.com\) answered, but not as Roster's server does/],
 ];
 
 for (const [name, server, expected] of ERRORS) {
@@ -111,26 +114,46 @@ for (const [name, server, expected] of ERRORS) {
   });
 }
 
-test('without ROSTER_BACKEND_URL nothing is sent and the user learns who must set it', () => {
-  const {script, ui, requests} = setUp({scriptProperties: {}});
+test('a URL outside the manifest\'s allowlist is blocked by the platform and said so', () => {
+  const fakes = setUp({server: validatingServer, manifest: {oauthScopes: [
+    'openid', 'https://www.googleapis.com/auth/userinfo.email',
+    'https://www.googleapis.com/auth/script.external_request',
+    'https://www.googleapis.com/auth/spreadsheets.currentonly',
+    'https://www.googleapis.com/auth/script.container.ui'],
+  urlFetchWhitelist: ['https://other.example.com/']}});
+
+  fakes.script.menuValidate();
+
+  assert.equal(fakes.requests.length, 0);
+  assert.match(fakes.ui.messages[0], /^Apps Script blocked the call to Roster's server \(roster\.example\.com\): the address is not in this script's URL allowlist/);
+});
+
+test('a user who declined the external-request scope is told which permission to allow', () => {
+  const {script, ui, requests} = setUp({server: validatingServer, grantedScopes: ['openid',
+    'https://www.googleapis.com/auth/spreadsheets.currentonly',
+    'https://www.googleapis.com/auth/script.container.ui']});
 
   script.menuValidate();
 
   assert.equal(requests.length, 0);
-  assert.match(ui.messages[0], /^Roster is not set up yet: the script property ROSTER_BACKEND_URL is empty\./);
+  assert.match(ui.messages[0], /^Roster is missing a permission you have not granted/);
 });
 
-test('an http:// backend address is refused before any token is sent', () => {
-  const {script, ui, requests} = setUp({scriptProperties: {ROSTER_BACKEND_URL: 'http://roster.example.com'}});
+test('a request that takes longer than UrlFetch waits is a timeout, and the fake clock moved', () => {
+  const {script, ui, clock} = setUp({server: () => response(200, {}, {}, {delayMs: 61000})});
+  const before = clock.now;
 
   script.menuValidate();
 
-  assert.equal(requests.length, 0);
-  assert.match(ui.messages[0], /must be an https:\/\/ address/);
+  assert.equal(clock.now - before, 60000);
+  assert.match(ui.messages[0], /did not answer within the minute Apps Script waits/);
 });
 
-test('without an identity token nothing is sent and the user is told to accept the permissions', () => {
-  const {script, ui, requests} = setUp({token: null});
+test('without the openid scope there is no identity token, nothing is sent, and the user is told', () => {
+  const {script, ui, requests} = setUp({grantedScopes: [
+    'https://www.googleapis.com/auth/script.external_request',
+    'https://www.googleapis.com/auth/spreadsheets.currentonly',
+    'https://www.googleapis.com/auth/script.container.ui']});
 
   script.menuValidate();
 

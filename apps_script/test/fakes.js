@@ -1,19 +1,47 @@
 'use strict';
 /**
- * Small fakes of the Apps Script services the Roster script uses, and a loader that runs src/*.js
+ * Fakes of the Apps Script services the Roster script uses, as strict as the platform where it
+ * matters, and a loader that runs the BUILT project (tools/build.js: Config.js and the manifest)
  * in one node:vm context the way Apps Script does (one global scope for every file).
+ *
+ * Strict like the platform: UrlFetchApp refuses URLs outside the manifest's urlFetchWhitelist
+ * and needs the script.external_request scope; getIdentityToken() is null without openid; the
+ * Ui needs script.container.ui; in a simple trigger's AuthMode.NONE only the menu may be built,
+ * and in LIMITED nothing may call out; each fetch takes time on the fake clock, and one that
+ * takes over 60 s throws as UrlFetchApp does.
  *
  * Values crossing from the script's context are copied through JSON when recorded, so tests
  * compare plain objects of this realm.
  */
 
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const vm = require('node:vm');
+const {build} = require('../tools/build');
 
 const SRC = path.join(__dirname, '..', 'src');
 const SPREADSHEET_ID = '1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
 const BACKEND = 'https://roster.example.com';
+const FETCH_TIMEOUT_MS = 60 * 1000;  // UrlFetchApp's reported limit (docs/apps_script.md)
+const AuthMode = {NONE: 'NONE', LIMITED: 'LIMITED', FULL: 'FULL', CUSTOM_FUNCTION: 'CUSTOM_FUNCTION'};
+const SCOPE = {
+  fetch: 'https://www.googleapis.com/auth/script.external_request',
+  ui: 'https://www.googleapis.com/auth/script.container.ui',
+  sheets: ['https://www.googleapis.com/auth/spreadsheets.currentonly',
+    'https://www.googleapis.com/auth/spreadsheets'],
+};
+
+/** Build the project once per form and backend URL, as clasp would push it. */
+const builds = new Map();
+function built(form, backendUrl) {
+  const key = `${form} ${backendUrl}`;
+  if (!builds.has(key)) {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), `roster-gas-${form}-`));
+    builds.set(key, build({form, backendUrl, out}));
+  }
+  return builds.get(key);
+}
 
 const plain = (value) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
 
@@ -105,8 +133,8 @@ class FakeRange {
 class FakeSheet {
   /** values: rows of cells from A1; notes: {"B2": "text"} */
   constructor(spreadsheet, {name = 'Clients', sheetId = 0, values = [], notes = {},
-    maxRows = 1000, maxColumns = 26} = {}) {
-    Object.assign(this, {spreadsheet, name, sheetId, maxRows, maxColumns});
+    maxRows = 1000, maxColumns = 26, lastRow} = {}) {
+    Object.assign(this, {spreadsheet, name, sheetId, maxRows, maxColumns, lastRow});
     this.cells = new Map();
     values.forEach((row, r) => row.forEach((v, c) => this.setValue(r + 1, c + 1, v)));
     this.notes = new Map(Object.entries(notes).map(([a1, text]) => [parseA1(a1).join(','), text]));
@@ -129,6 +157,13 @@ class FakeSheet {
 
   getName() { return this.name; }
   getSheetId() { return this.sheetId; }
+  /** The last row with a value, or `lastRow` when a test says how large the sheet is. */
+  getLastRow() {
+    if (this.lastRow !== undefined) return this.lastRow;
+    let last = 0;
+    for (const key of this.cells.keys()) last = Math.max(last, Number(key.split(',')[0]));
+    return last;
+  }
   getMaxRows() { return this.maxRows; }
   getMaxColumns() { return this.maxColumns; }
 
@@ -164,8 +199,9 @@ class FakeSheet {
 }
 
 class FakeUi {
-  constructor(answers) {
+  constructor(answers, platform) {
     this.answers = answers;
+    this.platform = platform;
     this.menus = [];
     this.alerts = [];
     this.sidebars = [];
@@ -173,18 +209,33 @@ class FakeUi {
     this.Button = {OK: 'OK', CANCEL: 'CANCEL', YES: 'YES', NO: 'NO', CLOSE: 'CLOSE'};
   }
 
-  createMenu(name) {
+  createMenu(name) { return this.menu(name, false); }
+
+  /** An add-on's menu: under Extensions, named after the add-on (its listing name). */
+  createAddonMenu() { return this.menu('Extensions > Roster', true); }
+
+  menu(name, addon) {
     const ui = this;
-    const menu = {
+    return {
       name, items: [],
       addItem(caption, functionName) { this.items.push({caption, functionName}); return this; },
       addSeparator() { this.items.push({separator: true}); return this; },
-      addToUi() { ui.menus.push(plain({name: this.name, items: this.items})); },
+      addToUi() { ui.menus.push(plain({name: this.name, addon, items: this.items})); },
     };
-    return menu;
+  }
+
+  prompt(title, prompt, buttons) {
+    this.platform.need('Ui.prompt', SCOPE.ui);
+    this.alerts.push({title, prompt, buttons});
+    const answer = this.answers.shift();
+    if (!answer || typeof answer !== 'object') {
+      throw new Error(`fake prompt: the test gave no {button, text} answer to "${prompt}"`);
+    }
+    return {getSelectedButton: () => answer.button, getResponseText: () => answer.text};
   }
 
   alert(title, prompt, buttons) {
+    this.platform.need('Ui.alert', SCOPE.ui);
     this.alerts.push({title, prompt, buttons});
     if (buttons === this.ButtonSet.OK) return this.Button.OK;
     if (this.answers.length === 0) {
@@ -193,20 +244,21 @@ class FakeUi {
     return this.answers.shift();
   }
 
-  showSidebar(html) { this.sidebars.push(html); }
+  showSidebar(html) { this.platform.need('Ui.showSidebar', SCOPE.ui); this.sidebars.push(html); }
 
   /** The text of every alert, in order. */
   get messages() { return this.alerts.map((a) => a.prompt); }
 }
 
 class FakeSpreadsheet {
-  constructor({id = SPREADSHEET_ID, sheets = [{}], timeZone = 'Europe/Paris', answers = []} = {}) {
+  constructor({id = SPREADSHEET_ID, sheets = [{}], timeZone = 'Europe/Paris', answers = [],
+    platform} = {}) {
     this.id = id;
     this.timeZone = timeZone;
     this.sheets = sheets.map((options, i) => new FakeSheet(this, {sheetId: i === 0 ? 0 : 1000 + i,
       name: i === 0 ? 'Clients' : `Sheet${i + 1}`, ...options}));
     this.activeSheet = this.sheets[0];
-    this.ui = new FakeUi(answers);
+    this.ui = new FakeUi(answers, platform);
     this.toasts = [];
   }
 
@@ -252,10 +304,11 @@ class FakeLock {
   releaseLock() { this.held = false; this.releases += 1; }
 }
 
-/** An HTTPResponse as UrlFetchApp returns it. */
-function response(status, body, headers = {}) {
+/** An HTTPResponse as UrlFetchApp returns it; `delayMs` is how long the server takes. */
+function response(status, body, headers = {}, {delayMs} = {}) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   return {
+    delayMs,
     getResponseCode: () => status,
     getContentText: () => text,
     getHeaders: () => headers,
@@ -272,27 +325,53 @@ function idToken(claims = {aud: '1234-script.apps.googleusercontent.com', email:
  * Every fake, ready to be the script's globals.
  * @param {object} options
  * @param {function(object): object} [options.server]  request → response(...) or throws
- * @param {Array<string>} [options.answers]  answers to yes/no questions, in order
+ * @param {Array<string|object>} [options.answers]  answers to questions and prompts, in order
+ * @param {string} [options.form]  'bound' or 'addon': which build the script is
+ * @param {Array<string>} [options.grantedScopes]  scopes the user granted (default: the manifest's)
+ * @param {number} [options.latencyMs]  how long each fetch takes on the fake clock
  */
 function createFakes({server = () => response(404, ''), answers = [], sheets, timeZone,
-  scriptProperties = {ROSTER_BACKEND_URL: BACKEND}, documentProperties = {},
-  token = idToken(), lockHeldElsewhere = false, now = Date.parse('2024-05-01T12:00:00Z')} = {}) {
-  const spreadsheet = new FakeSpreadsheet({sheets, timeZone, answers});
+  documentProperties = {}, token = idToken(), lockHeldElsewhere = false,
+  now = Date.parse('2024-05-01T12:00:00Z'), form = 'bound', backendUrl = BACKEND,
+  manifest: manifestOverride, grantedScopes, latencyMs = 250} = {}) {
+  const project = built(form, backendUrl);
+  const manifest = manifestOverride || project.manifest;
+  const granted = new Set(grantedScopes || manifest.oauthScopes || []);
+  const platform = {
+    mode: AuthMode.FULL,
+    /** Throw like Apps Script when the mode or the granted scopes do not allow a call. */
+    need(what, scope, {inLimited = true} = {}) {
+      if (this.mode === AuthMode.NONE || (this.mode === AuthMode.LIMITED && !inLimited)) {
+        throw new Error(`Exception: You do not have permission to call ${what} in AuthMode.${this.mode}.`);
+      }
+      const scopes = Array.isArray(scope) ? scope : scope ? [scope] : [];
+      if (scopes.length && !scopes.some((one) => granted.has(one))) {
+        throw new Error(`Exception: You do not have permission to call ${what}. Required ` +
+            `permissions: ${scopes[0]}`);
+      }
+    },
+  };
+  const spreadsheet = new FakeSpreadsheet({sheets, timeZone, answers, platform});
   const requests = [];
   const clock = {now};
   const lock = new FakeLock(lockHeldElsewhere);
   const properties = {
-    script: new FakeProperties(scriptProperties),
+    script: new FakeProperties(),
     document: new FakeProperties(documentProperties),
     user: new FakeProperties(),
   };
   const sleeps = [];
+  const guarded = (what, scope, value, options) => {
+    platform.need(what, scope, options);
+    return value;
+  };
 
   const SpreadsheetApp = {
+    // getUi() itself is allowed in every mode: onOpen builds its menu with it.
     getUi: () => spreadsheet.ui,
-    getActive: () => spreadsheet,
-    getActiveSpreadsheet: () => spreadsheet,
-    getActiveSheet: () => spreadsheet.activeSheet,
+    getActive: () => guarded('SpreadsheetApp.getActive', SCOPE.sheets, spreadsheet),
+    getActiveSpreadsheet: () => guarded('SpreadsheetApp.getActiveSpreadsheet', SCOPE.sheets, spreadsheet),
+    getActiveSheet: () => guarded('SpreadsheetApp.getActiveSheet', SCOPE.sheets, spreadsheet.activeSheet),
     flush: () => {},
     newDataValidation() {
       const rule = {};
@@ -307,15 +386,28 @@ function createFakes({server = () => response(404, ''), answers = [], sheets, ti
     },
   };
 
+  const allowlist = manifest.urlFetchWhitelist || [];
   const UrlFetchApp = {
     fetch(url, params = {}) {
+      platform.need('UrlFetchApp.fetch', SCOPE.fetch, {inLimited: false});
+      // Apps Script checks the allowlist before sending anything (exact message UNCONFIRMED).
+      if (!allowlist.some((prefix) => url.startsWith(prefix))) {
+        throw new Error(`Exception: The URL ${url} is not allowlisted in the script's ` +
+            'manifest (urlFetchWhitelist).');
+      }
       const request = {
         url, method: params.method || 'get', headers: plain(params.headers) || {},
         contentType: params.contentType, muteHttpExceptions: params.muteHttpExceptions,
         body: params.payload === undefined ? undefined : JSON.parse(params.payload),
+        at: clock.now,
       };
       requests.push(request);
       const answer = server(request);
+      const took = answer.delayMs === undefined ? latencyMs : answer.delayMs;
+      clock.now += Math.min(took, FETCH_TIMEOUT_MS);
+      if (took > FETCH_TIMEOUT_MS) {
+        throw new Error(`Exception: Timeout: ${url}`);
+      }
       // Like Apps Script: without muteHttpExceptions an error status throws.
       if (!params.muteHttpExceptions && answer.getResponseCode() >= 400) {
         throw new Error(`Request failed for ${url} returned code ${answer.getResponseCode()}`);
@@ -346,27 +438,49 @@ function createFakes({server = () => response(404, ''), answers = [], sheets, ti
 
   const HtmlService = {
     createHtmlOutputFromFile(name) {
-      if (!fs.existsSync(path.join(SRC, `${name}.html`))) {
-        throw new Error(`fake createHtmlOutputFromFile: no file src/${name}.html`);
+      platform.need('HtmlService.createHtmlOutputFromFile');
+      if (!fs.existsSync(path.join(project.out, `${name}.html`))) {
+        throw new Error(`fake createHtmlOutputFromFile: no file ${name}.html in the build`);
       }
       return {file: name, title: '', setTitle(title) { this.title = title; return this; }};
     },
   };
 
+  const properties_ = (what, store) => () => guarded(`PropertiesService.${what}`, null, store);
   const globals = {
     SpreadsheetApp,
     UrlFetchApp,
-    ScriptApp: {getIdentityToken: () => token},
-    PropertiesService: {
-      getScriptProperties: () => properties.script,
-      getDocumentProperties: () => properties.document,
-      getUserProperties: () => properties.user,
+    ScriptApp: {
+      AuthMode,
+      getIdentityToken() {
+        platform.need('ScriptApp.getIdentityToken', null, {inLimited: false});
+        return granted.has('openid') ? token : null;
+      },
     },
-    LockService: {getDocumentLock: () => lock},
+    PropertiesService: {
+      getScriptProperties: properties_('getScriptProperties', properties.script),
+      getDocumentProperties: properties_('getDocumentProperties', properties.document),
+      getUserProperties: properties_('getUserProperties', properties.user),
+    },
+    LockService: {getDocumentLock: () => guarded('LockService.getDocumentLock', null, lock)},
     HtmlService,
     Utilities,
   };
-  return {globals, spreadsheet, ui: spreadsheet.ui, requests, properties, lock, clock, sleeps};
+  return {globals, spreadsheet, ui: spreadsheet.ui, requests, properties, lock, clock, sleeps,
+    platform, project, manifest};
+}
+
+/**
+ * Run a simple trigger as Apps Script does: in `mode` (NONE for an add-on in a document where it
+ * is not enabled yet), with the event object's authMode set.
+ */
+function runTrigger(fakes, script, name, mode, event = {}) {
+  fakes.platform.mode = mode;
+  try {
+    return script[name]({...event, authMode: mode});
+  } finally {
+    fakes.platform.mode = AuthMode.FULL;
+  }
 }
 
 /**
@@ -383,8 +497,9 @@ function loadScript(fakes) {
   // The script reads the time through Date.now(); let the fake clock answer.
   context.__clock = fakes.clock;
   vm.runInContext('Date.now = () => __clock.now;', context);
-  for (const file of fs.readdirSync(SRC).filter((name) => name.endsWith('.js')).sort()) {
-    vm.runInContext(fs.readFileSync(path.join(SRC, file), 'utf8'), context, {filename: file});
+  const dir = fakes.project.out;
+  for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.js')).sort()) {
+    vm.runInContext(fs.readFileSync(path.join(dir, file), 'utf8'), context, {filename: file});
   }
   context.__logs = logs;
   return context;
@@ -397,5 +512,6 @@ function setUp(options) {
 }
 
 module.exports = {
-  BACKEND, SPREADSHEET_ID, createFakes, idToken, loadScript, plain, response, setUp, SRC,
+  AuthMode, BACKEND, SPREADSHEET_ID, createFakes, idToken, loadScript, plain, response, runTrigger,
+  setUp, SRC,
 };

@@ -19,9 +19,12 @@ const DONE = run({status: 'succeeded', processed: 120, created: 115, skipped: 5,
  */
 function importServer({plans = {skip_invalid: {create: 115, update: 0, skip: 5, blocked: 0}},
   start = () => response(202, {import: run({status: 'queued'})}, {Location: '/api/v1/imports/run-1'}),
-  progress = [DONE]} = {}) {
+  progress = [DONE], active = () => null} = {}) {
   const statuses = [...progress];
   return (request) => {
+    if (request.url.startsWith(`${IMPORTS}/active?worksheet_id=`)) {
+      return response(200, {import: active(request)});
+    }
     if (request.url === IMPORTS && request.body.dry_run) {
       return response(200, {plan: plans[request.body.mode]});
     }
@@ -62,13 +65,60 @@ test('Import starts nothing when the user says no', () => {
   assert.equal(spreadsheet.toasts.at(-1).message, 'Nothing was imported.');
 });
 
-test('Import refuses while the document lock is held, without calling the backend', () => {
-  const {script, ui, requests} = setUp({server: importServer(), lockHeldElsewhere: true});
+test('Import refuses to start while another window holds the lock, after asking with none held', () => {
+  const {script, ui, requests} = setUp({server: importServer(), lockHeldElsewhere: true,
+    answers: ['YES']});
 
   script.menuImport();
 
-  assert.equal(requests.length, 0);
-  assert.match(ui.messages[0], /^An import is already being started from this spreadsheet/);
+  assert.deepEqual(posts(requests).map((body) => body.dry_run), [true]);
+  assert.match(ui.messages.at(-1), /^An import is being started from this spreadsheet right now/);
+});
+
+test('Import asks its question with no document lock held, so nobody waits on a dialog', () => {
+  const fakes = setUp({server: importServer(), answers: ['YES']});
+  const alert = fakes.ui.alert.bind(fakes.ui);
+  const heldDuringDialogs = [];
+  fakes.ui.alert = (...args) => { heldDuringDialogs.push(fakes.lock.hasLock()); return alert(...args); };
+
+  fakes.script.menuImport();
+
+  assert.ok(heldDuringDialogs.length >= 2);
+  assert.deepEqual(new Set(heldDuringDialogs), new Set([false]));
+});
+
+test('a start that timed out is found by looking the sheet\'s run up, not started again', () => {
+  const {script, ui, requests} = setUp({answers: ['YES'], server: importServer({
+    start: () => response(202, {}, {}, {delayMs: 61000}),
+    active: () => run({status: 'running', processed: 60}),
+  })});
+
+  script.menuImport();
+
+  assert.deepEqual(posts(requests).map((body) => body.dry_run), [true, false]);
+  assert.ok(requests.some((r) => r.url.includes('/imports/active?worksheet_id=0')));
+  assert.match(ui.messages.at(-1), /^The import of "Clients" finished: 115 clients created/);
+});
+
+test('a start that timed out with no run on the server says nothing was imported', () => {
+  const {script, ui} = setUp({answers: ['YES'], server: importServer({
+    start: () => response(202, {}, {}, {delayMs: 61000}),
+  })});
+
+  script.menuImport();
+
+  assert.match(ui.messages.at(-1), /no import of this sheet is running, so nothing was imported/);
+});
+
+test('a teammate\'s running import is not taken for ours after a timeout', () => {
+  const {script, ui} = setUp({answers: ['YES'], server: importServer({
+    start: () => response(202, {}, {}, {delayMs: 61000}),
+    active: () => run({started_by: 'ana@example.org'}),
+  })});
+
+  script.menuImport();
+
+  assert.match(ui.messages.at(-1), /did not answer within the minute Apps Script waits/);
 });
 
 test('Import holds the document lock until the run has started, then lets go', () => {
@@ -180,7 +230,7 @@ test('losing the connection while following an import says the import carries on
 
   script.menuImport();
 
-  assert.match(ui.messages.at(-1), /^Roster lost track of the import's progress: .*could not be reached.* The import carries on on the server/);
+  assert.match(ui.messages.at(-1), /^Roster lost track of the import's progress: Google's servers could not reach Roster's server.* The import carries on on the server/);
 });
 
 test('errors found when the import starts are reported in the server\'s words', () => {

@@ -1,7 +1,19 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const {setUp} = require('./fakes');
+const {BACKEND, SPREADSHEET_ID, response, setUp} = require('./fakes');
+
+const SCHEMA = {
+  tags: ['VIP', 'New client'],
+  attributes: [
+    {name: 'Plan', type: 'choice', choices: ['Basic', 'Pro']},
+    {name: 'Consent', type: 'boolean', choices: null},
+    {name: 'Joined', type: 'date', choices: null},
+    {name: 'Notes', type: 'text', choices: null},
+  ],
+};
+const schemaServer = (request) => (request.url === `${BACKEND}/api/v1/sheets/${SPREADSHEET_ID}/schema` &&
+  request.method === 'get' ? response(200, SCHEMA) : response(404, {detail: 'unexpected'}));
 
 const HEADERS = ['email_address', 'initial_password', 'first_name', 'last_name', 'birthdate',
   'gender', 'tag', 'external_id'];
@@ -80,7 +92,7 @@ test('Clear Roster notes keeps a person\'s note and removes Roster\'s in one set
   script.menuClearNotes();
 
   assert.equal(calls(sheet, 'setNotes').length, 1);
-  assert.equal(calls(sheet, 'setNotes')[0].range, 'A1:H2');
+  assert.equal(calls(sheet, 'setNotes')[0].range, 'A1:Z1000');
   assert.equal(sheet.note('A2'), '');
   assert.equal(sheet.note('F2'), '');
   assert.equal(sheet.note('C2'), 'Prefers to be called Annie');
@@ -95,4 +107,86 @@ test('Clear Roster notes writes nothing when Roster has no notes on the sheet', 
 
   assert.deepEqual(calls(spreadsheet.sheets[0], 'setNotes'), []);
   assert.equal(ui.messages[0], '"Clients" has no Roster notes.');
+});
+
+test('Clear Roster notes also clears rows whose values were deleted, beyond the data range', () => {
+  const {script, spreadsheet, ui} = setUp({sheets: [{
+    values: [HEADERS, ['ana@example.org']],
+    notes: {A40: 'Roster:\n• Write the email in lowercase.', F900: 'Roster:\n• Write male or female.'},
+  }]});
+  const sheet = spreadsheet.sheets[0];
+
+  script.menuClearNotes();
+
+  assert.equal(sheet.note('A40'), '');
+  assert.equal(sheet.note('F900'), '');
+  assert.equal(ui.messages[0], 'Removed 2 Roster notes from "Clients".');
+});
+
+test('Clear Roster notes on a 12,000-row sheet reads in blocks and writes only blocks with notes', () => {
+  const {script, spreadsheet} = setUp({sheets: [{maxRows: 12000, maxColumns: 8,
+    notes: {B7001: 'Roster:\n• x'}}]});
+  const sheet = spreadsheet.sheets[0];
+
+  script.menuClearNotes();
+
+  assert.deepEqual(calls(sheet, 'setNotes').map((call) => call.range), ['A5001:H10000']);
+  assert.equal(sheet.note('B7001'), '');
+});
+
+test('Set up template reads the organisation\'s schema and writes a column per attribute', () => {
+  const {script, spreadsheet, requests} = setUp({server: schemaServer});
+  const sheet = spreadsheet.sheets[0];
+
+  script.menuSetUpTemplate();
+
+  assert.equal(requests[0].url, `${BACKEND}/api/v1/sheets/${SPREADSHEET_ID}/schema`);
+  assert.deepEqual(calls(sheet, 'setValues')[0].values, [[...HEADERS, 'attribute:Plan',
+    'attribute:Consent', 'attribute:Joined', 'attribute:Notes']]);
+});
+
+test('Set up template builds the org\'s tag and choice dropdowns, warning rather than rejecting', () => {
+  const {script, spreadsheet, ui} = setUp({server: schemaServer});
+  const sheet = spreadsheet.sheets[0];
+
+  script.menuSetUpTemplate();
+
+  const rules = Object.fromEntries(calls(sheet, 'setDataValidation').map((call) =>
+    [call.range, call.rule]));
+  assert.deepEqual(Object.keys(rules), ['F2:F1000', 'G2:G1000', 'I2:I1000', 'J2:J1000']);
+  assert.deepEqual(rules['G2:G1000'].values, ['VIP', 'New client']);
+  assert.deepEqual(rules['I2:I1000'].values, ['Basic', 'Pro']);
+  assert.deepEqual(rules['J2:J1000'].values, ['TRUE', 'FALSE']);
+  for (const rule of Object.values(rules)) {
+    assert.equal(rule.allowInvalid, true);
+    assert.equal(rule.showDropdown, true);
+  }
+  // birthdate, password, external id and the date attribute stay as typed
+  assert.deepEqual(calls(sheet, 'setNumberFormat').map((call) => call.range),
+      ['B2:B1000', 'E2:E1000', 'H2:H1000', 'K2:K1000']);
+  assert.match(ui.messages[0], /tag: one of 2 tags/);
+  assert.match(ui.messages[0], /attribute:Consent: TRUE or FALSE \(a checkbox works too\)/);
+});
+
+test('Set up template gives every tag column the tag list and matches attribute headers loosely', () => {
+  const headers = ['email_address', 'Tag', 'tag', 'Attributes:plan', 'attribute:Unknown'];
+  const {script, spreadsheet} = setUp({server: schemaServer, sheets: [{values: [headers]}]});
+  const sheet = spreadsheet.sheets[0];
+
+  script.menuSetUpTemplate();
+
+  assert.deepEqual(calls(sheet, 'setDataValidation').map((call) => [call.range, call.rule.values]), [
+    ['B2:B1000', ['VIP', 'New client']], ['C2:C1000', ['VIP', 'New client']],
+    ['D2:D1000', ['Basic', 'Pro']]]);
+});
+
+test('Set up template without the organisation\'s schema still sets up the sheet and says why', () => {
+  const {script, spreadsheet, ui} = setUp({server: () => response(404, {detail:
+    'This spreadsheet is not linked to a Roster organisation.'})});
+  const sheet = spreadsheet.sheets[0];
+
+  script.menuSetUpTemplate();
+
+  assert.deepEqual(calls(sheet, 'setDataValidation').map((call) => call.range), ['F2:F1000']);
+  assert.match(ui.messages[0], /tags and attributes could not be read, so their columns have no dropdowns: This spreadsheet is not linked/);
 });

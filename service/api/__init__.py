@@ -35,7 +35,11 @@ def problem_response(status: int, title: str, detail: str, **extra: object) -> R
 def init_app(app: Flask) -> None:
     """Register the API's routes, /healthz, and one problem+json answer for every error."""
     from . import (  # noqa: F401  (importing them registers their routes on bp)
+        connect,
+        history,
         openapi,
+        organisations,
+        sheet_jobs,  # noqa: F401  (validation jobs and the active import, polled by the sidebar)
         tasks,  # noqa: F401  (the chunk handler Cloud Tasks calls)
         views,
     )

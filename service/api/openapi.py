@@ -7,7 +7,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from . import bp, schemas
+from . import admin_openapi, bp, schemas
 
 _PROBLEM = {"application/problem+json": {"schema": "Problem"}}
 
@@ -15,9 +15,10 @@ _PROBLEM = {"application/problem+json": {"schema": "Problem"}}
 def _problems(*codes: int) -> dict[str, Any]:
     reasons = {
         401: "No valid Google ID token",
-        403: "Not a member of the sheet's organisation",
-        404: "Unknown sheet or import",
-        409: "An import of this sheet is running",
+        403: "Not a member of the organisation, not one of its admins, or a bad link code",
+        400: "A request Roster cannot act on (the detail says why)",
+        404: "Unknown sheet, import or organisation resource",
+        409: "An import of this sheet is running, or the change conflicts with what exists",
         413: "Body or sheet too large",
         422: "Invalid body, or errors block the import",
         503: "Google Sheets or sign-in unavailable",
@@ -134,6 +135,10 @@ def build_spec() -> dict[str, Any]:
             }
         },
     )
+    from .sheet_jobs import document
+
+    document(spec, _problems, _json, sheet)
+    admin_openapi.add_paths(spec, _problems)
     return spec.to_dict()
 
 

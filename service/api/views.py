@@ -10,7 +10,6 @@ from flask import request, url_for
 from marshmallow import Schema
 
 from .. import extensions, organisations
-from ..auth import Caller
 from ..config import Settings
 from ..db import Database
 from ..errors import BadBody
@@ -21,6 +20,7 @@ from ..imports.runs import get_run
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
 from . import bp
+from .callers import run_caller, sheet_caller
 from .schemas import (
     FixBody,
     FixResult,
@@ -32,11 +32,6 @@ from .schemas import (
 )
 
 log = logging.getLogger("roster.api")
-
-
-def caller() -> Caller:
-    """Who is calling, from the request's Authorization header."""
-    return extensions.authenticator().verify(request.headers.get("Authorization"))
 
 
 def body(schema: Schema) -> dict[str, Any]:
@@ -57,7 +52,7 @@ def worksheet_of(data: dict[str, Any]) -> str | int | None:
 @bp.post("/sheets/<spreadsheet_id>/validate")
 def validate(spreadsheet_id: str) -> tuple[Any, int]:
     """Read the sheet, validate it, write its notes; answer the summary and the issues."""
-    who = caller()
+    who = sheet_caller(spreadsheet_id)
     data = body(ValidateBody())
     checked = validate_source(
         extensions.db(), extensions.sheets(), spreadsheet_id, worksheet_of(data), member=who.email
@@ -74,7 +69,7 @@ def validate(spreadsheet_id: str) -> tuple[Any, int]:
 @bp.post("/sheets/<spreadsheet_id>/imports")
 def start_import(spreadsheet_id: str) -> Any:
     """Start an import (202 and where to poll it), or answer a dry run's plan (200)."""
-    who = caller()
+    who = sheet_caller(spreadsheet_id)
     data = body(ImportBody())
     settings, db, sheets = extensions.settings(), extensions.db(), extensions.sheets()
     started = jobs.start_import(
@@ -123,7 +118,7 @@ def dispatch(
 @bp.get("/imports/<import_id>")
 def import_status(import_id: str) -> tuple[Any, int]:
     """An import's progress and result, for members of its organisation."""
-    who = caller()
+    who = run_caller(import_id)
     run = get_run(extensions.db(), import_id)
     organisations.require_member(
         extensions.db(),
@@ -137,7 +132,7 @@ def import_status(import_id: str) -> tuple[Any, int]:
 @bp.post("/sheets/<spreadsheet_id>/fix")
 def fix(spreadsheet_id: str) -> tuple[Any, int]:
     """Write every unambiguous fix in one request; answer what changed and what is left."""
-    who = caller()
+    who = sheet_caller(spreadsheet_id)
     data = body(FixBody())
     fixed = apply_fixes(
         extensions.db(), extensions.sheets(), spreadsheet_id, worksheet_of(data), member=who.email

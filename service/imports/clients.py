@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -20,6 +20,13 @@ from ..db import Database
 from ..models import Client, ImportRowResult, Tag, client_tags, utcnow
 from ..roster.engine import ClientRow
 from . import runs
+from .outcomes import (
+    ADDED_MEANWHILE,
+    ALREADY_A_CLIENT,
+    NOTHING_TO_UPDATE,
+    REMOVED_MEANWHILE,
+    FailedRow,
+)
 from .plan import Step
 from .runs import ImportStatus
 
@@ -42,24 +49,74 @@ def write_chunk(
         updates = [s.client for s in steps if s.action == "update"]
         created = _insert_clients(session, run, creates, hashes, tag_ids)
         updated = _update_clients(session, run.organisation_id, updates, tag_ids)
-        outcomes = [
-            {
-                "import_run_id": run.id,
-                "row": s.client.row,
-                "email": s.client.email_address,
-                "outcome": _outcome(s.client.email_address, created, updated),
-            }
-            for s in steps
-        ]
-        session.execute(insert(ImportRowResult), outcomes)
+        results = [_outcome(run.id, s, created, updated) for s in steps]
+        session.execute(insert(ImportRowResult), results)
+        changed = sum(1 for r in results if r["outcome"] == "updated")
         return runs.count(
-            session, run.id, len(created), len(updated), len(steps) - len(created) - len(updated)
+            session, run.id, len(created), changed, len(steps) - len(created) - changed
         )
 
 
-def _outcome(email: str, created: set[str], updated: set[str]) -> str:
-    """A row planned for creation whose email turned up meanwhile was skipped, not failed."""
-    return "created" if email in created else "updated" if email in updated else "skipped"
+def _outcome(
+    run_id: str, step: Step, created: dict[str, int], updated: dict[str, Updated]
+) -> dict[str, Any]:
+    """One row's result: its outcome, why, and what undo needs. Every result has every key, so
+    that the chunk's results are one executemany."""
+    email = step.client.email_address
+    result: dict[str, Any] = {
+        "import_run_id": run_id,
+        "row": step.client.row,
+        "email": email,
+        "outcome": "skipped",
+        "reason": None,
+        "client_id": None,
+        "previous": None,
+    }
+    if email in created:
+        return {**result, "outcome": "created", "client_id": created[email]}
+    if email in updated:
+        change = updated[email]
+        if change.previous is None:
+            return {
+                **result,
+                "outcome": "unchanged",
+                "reason": NOTHING_TO_UPDATE,
+                "client_id": change.client_id,
+            }
+        return {
+            **result,
+            "outcome": "updated",
+            "client_id": change.client_id,
+            "previous": change.previous,
+        }
+    # a row planned for creation whose email turned up meanwhile is skipped, not failed
+    reason = {"create": ADDED_MEANWHILE, "update": REMOVED_MEANWHILE}.get(
+        step.action, ALREADY_A_CLIENT
+    )
+    return {**result, "reason": reason}
+
+
+def record_failed(session: Session, run_id: str, failed: Sequence[FailedRow]) -> None:
+    """The rows errors keep out of a run, replacing those of the run it takes over."""
+    session.execute(
+        delete(ImportRowResult).where(
+            ImportRowResult.import_run_id == run_id, ImportRowResult.outcome == "failed"
+        )
+    )
+    if failed:
+        session.execute(
+            insert(ImportRowResult),
+            [
+                {
+                    "import_run_id": run_id,
+                    "row": f.row,
+                    "email": f.email,
+                    "outcome": "failed",
+                    "reason": f.reason,
+                }
+                for f in failed
+            ],
+        )
 
 
 def recorded_emails(db: Database, run_id: str) -> set[str]:
@@ -67,17 +124,20 @@ def recorded_emails(db: Database, run_id: str) -> set[str]:
     with db.session() as session:
         return set(
             session.scalars(
-                select(ImportRowResult.email).where(ImportRowResult.import_run_id == run_id)
+                select(ImportRowResult.email).where(
+                    ImportRowResult.import_run_id == run_id, ImportRowResult.outcome != "failed"
+                )
             )
         )
 
 
 def outcomes(db: Database, run_id: str) -> list[tuple[int, str, str]]:
-    """(row, email, outcome) for every row the run wrote or skipped, in sheet order."""
+    """(row, email, outcome) for every row the run wrote or skipped, in sheet order (failed rows
+    have their validation notes)."""
     with db.session() as session:
         rows = session.execute(
             select(ImportRowResult.row, ImportRowResult.email, ImportRowResult.outcome)
-            .where(ImportRowResult.import_run_id == run_id)
+            .where(ImportRowResult.import_run_id == run_id, ImportRowResult.outcome != "failed")
             .order_by(ImportRowResult.row)
         )
         return [(row, email, outcome) for row, email, outcome in rows]
@@ -141,10 +201,13 @@ def _insert_clients(
     clients: list[ClientRow],
     hashes: dict[str, str],
     tag_ids: dict[str, int],
-) -> set[str]:
-    """Insert new clients; a row whose email or external id exists is left out, not failed."""
+) -> dict[str, int]:
+    """Insert new clients; a row whose email or external id exists is left out, not failed.
+
+    Returns the new clients' ids by email.
+    """
     if not clients:
-        return set()
+        return {}
     now = utcnow()
     values = [
         {
@@ -173,14 +236,37 @@ def _insert_clients(
     inserted = {email: client_id for client_id, email in session.execute(statement)}
     by_email = {c.email_address: c for c in clients}
     _add_tags(session, [(inserted[e], by_email[e].tags) for e in inserted], tag_ids)
-    return set(inserted)
+    return inserted
+
+
+@dataclass(frozen=True)
+class Updated:
+    """What *update existing* did to one client: `previous` is None when nothing changed."""
+
+    client_id: int
+    previous: dict[str, Any] | None  # the profile before, and the tags added: what undo needs
+
+
+def profile_of(client: Client) -> dict[str, Any]:
+    """The fields an update may change, as JSON."""
+    return {
+        "first_name": client.first_name,
+        "last_name": client.last_name,
+        "birthdate": client.birthdate.isoformat(),
+        "gender": client.gender,
+        "external_id": client.external_id,
+        "attributes": dict(client.attributes or {}),
+    }
 
 
 def _update_clients(
     session: Session, organisation_id: int, clients: list[ClientRow], tag_ids: dict[str, int]
-) -> set[str]:
-    """Update profile fields of existing clients; never their password."""
-    updated = set()
+) -> dict[str, Updated]:
+    """Update profile fields of existing clients; never their password; tags are only added.
+
+    A client whose stored profile would not change is left untouched (reported `unchanged`).
+    """
+    results: dict[str, Updated] = {}
     for c in clients:
         client = session.scalar(
             select(Client).where(
@@ -189,17 +275,31 @@ def _update_clients(
         )
         if client is None:
             continue
+        before = profile_of(client)
+        have = {t.name for t in client.tags}
+        added = tuple(t for t in dict.fromkeys(c.tags) if t not in have and t in tag_ids)
+        after: dict[str, Any] = {
+            "first_name": c.first_name,
+            "last_name": c.last_name,
+            "birthdate": c.birthdate.isoformat(),
+            "gender": c.gender,
+            "external_id": c.external_id if c.external_id is not None else client.external_id,
+            "attributes": {**before["attributes"], **_json_attributes(c.attributes)},
+        }
+        if after == before and not added:
+            results[c.email_address] = Updated(client.id, None)
+            continue
+        stamp = client.updated_at
         client.first_name, client.last_name = c.first_name, c.last_name
         client.birthdate, client.gender = c.birthdate, c.gender
-        if c.external_id is not None:
-            client.external_id = c.external_id
-        client.attributes = {**(client.attributes or {}), **_json_attributes(c.attributes)}
+        client.external_id = after["external_id"]
+        client.attributes = after["attributes"]
         client.updated_at = utcnow()
         session.flush()
-        have = {t.name for t in client.tags}
-        _add_tags(session, [(client.id, tuple(t for t in c.tags if t not in have))], tag_ids)
-        updated.add(c.email_address)
-    return updated
+        _add_tags(session, [(client.id, added)], tag_ids)
+        previous = {**before, "added_tags": list(added), "updated_at": stamp.isoformat()}
+        results[c.email_address] = Updated(client.id, previous)
+    return results
 
 
 def _add_tags(

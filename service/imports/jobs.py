@@ -20,11 +20,14 @@ from ..db import Database
 from ..errors import ImportBlocked, RosterError
 from ..roster.engine import Validation, validate_grid
 from ..roster.notes import plan_result_notes
+from ..roster.wording import plural
 from ..sources.locate import read_source
 from ..validation import validate_source
 from . import clients, runs
+from .outcomes import UPDATE_RULES, failed_rows
 from .passwords import PasswordHashing
 from .plan import ImportPlan, plan_import
+from .report import blocked_message
 from .runs import ImportRequest, ImportStatus
 
 if TYPE_CHECKING:  # gspread is imported only where a spreadsheet is read
@@ -85,7 +88,18 @@ def start_import(
     if dry_run:
         return Started(plan.counts(), prepared, blocked=plan.blocked_whole)
     if plan.blocked_whole:
-        raise ImportBlocked(checked.validation)
+        is_file = checked.grid.sheet_id is None
+        raise ImportBlocked(
+            checked.validation,
+            blocked_message(
+                checked.validation,
+                source,
+                is_file,
+                mode == "skip_invalid",
+                via_cli=False,
+                update_existing=update_existing,
+            ),
+        )
     request = ImportRequest(
         source=source,
         worksheet_id=checked.grid.sheet_id,
@@ -94,6 +108,7 @@ def start_import(
         mode=mode,
         update_existing=update_existing,
     )
+    failed = failed_rows(checked.grid, checked.validation, plan.blocked)
     run = runs.open_run(
         db,
         checked.organisation_id,
@@ -101,6 +116,7 @@ def start_import(
         checked.validation.rows,
         len(plan.blocked),
         _stale(settings),
+        lambda session, run_id: clients.record_failed(session, run_id, failed),
     )
     return Started(plan.counts(), prepared, run)
 
@@ -146,7 +162,9 @@ def work(
         # shown before the run is marked done, so whoever polls sees them together
         email_column = prepared.validation.layout.index_of("email_address")
         shown = _show_results(db, sheets, run, prepared.sheet_id, email_column)
-        return runs.finish(db, run_id, "succeeded", " ".join(filter(None, [NO_INVITATIONS, shown])))
+        rules = UPDATE_RULES if run.update_existing else None
+        message = " ".join(filter(None, [NO_INVITATIONS, rules, shown]))
+        return runs.finish(db, run_id, "succeeded", message)
     except runs.LeaseLost:
         return runs.get_run(db, run_id)
     except Exception as error:
@@ -197,8 +215,8 @@ def _show_results(
         return f"The clients are imported, but the results could not be shown in the sheet: {error}"
     if misplaced:
         return (
-            f"{misplaced} rows moved or changed during the import, or carry a person's note "
-            "on their email cell: their results are counted here but not noted in the sheet."
+            f"{plural(misplaced, 'row')} moved or changed during the import, or had a person's "
+            "note on the email cell: their results are counted here but not noted in the sheet."
         )
     return None
 

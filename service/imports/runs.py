@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -90,10 +91,12 @@ def open_run(
     total: int,
     blocked: int,
     stale_after: dt.timedelta = STALE_AFTER,
+    record: Callable[[Session, str], None] | None = None,
 ) -> ImportStatus:
     """Record a new run, or take over a stale one; refuse when one is running.
 
-    `blocked` rows (errors, in skip-invalid mode) count as processed and failed from the start.
+    `blocked` rows (errors, in skip-invalid mode) count as processed and failed from the start;
+    `record(session, run_id)` writes their outcomes in the same transaction.
     The unique `active_key` decides who gets the sheet. A run that finishes while we look is
     gone from the key, so we simply try again.
     """
@@ -117,6 +120,9 @@ def open_run(
                         started_by=request.started_by,
                     )
                     session.add(run)
+                    session.flush()
+                    if record is not None:
+                        record(session, run.id)
                 return _status(run)
             except IntegrityError:
                 pass
@@ -126,6 +132,8 @@ def open_run(
             if current.heartbeat_at > utcnow() - stale_after:
                 raise _running(current)
             if _take_over(session, current, request, blocked):
+                if record is not None:
+                    record(session, current.id)
                 return _status(_get(session, current.id))
             session.refresh(current)
             raise _running(current)
@@ -136,6 +144,23 @@ def get_run(db: Database, run_id: str) -> ImportStatus:
     """The run as it stands; NotFound when there is none."""
     with db.session() as session:
         return _status(_get(session, run_id))
+
+
+def active_run(
+    db: Database, organisation_id: int, spreadsheet_id: str, worksheet_id: int | None
+) -> ImportStatus | None:
+    """The sheet's newest queued or running run (of that worksheet, when one is named): how the
+    sidebar finds a run whose start timed out."""
+    query = select(ImportRun).where(
+        ImportRun.organisation_id == organisation_id,
+        ImportRun.source == spreadsheet_id,
+        ImportRun.active_key.is_not(None),
+    )
+    if worksheet_id is not None:
+        query = query.where(ImportRun.worksheet_id == worksheet_id)
+    with db.session() as session:
+        run = session.scalars(query.order_by(ImportRun.started_at.desc())).first()
+        return _status(run) if run is not None else None
 
 
 def claim(db: Database, run_id: str, stale_after: dt.timedelta = STALE_AFTER) -> str | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from .characters import INVISIBLE, is_blank
 from .issues import ERROR, Issue
 from .organisation import OrgSnapshot
-from .rules import INVISIBLE, is_blank
+from .similar import one_edit_apart
 
 REQUIRED = ("email_address", "initial_password", "first_name", "last_name", "birthdate", "gender")
 OPTIONAL = ("tag", "external_id")
@@ -151,13 +151,19 @@ def _squash(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch not in " _-" + INVISIBLE)
 
 
+def _close(key: str, candidates: list[str]) -> list[str]:
+    """The one candidate a typo away (compared squashed), or none: never a different word."""
+    close = [c for c in candidates if len(c) >= 3 and len(key) >= 3 and one_edit_apart(key, c)]
+    return close if len(close) == 1 else []
+
+
 def _unknown_header(column: int, name: str, known: tuple[str, ...], org: OrgSnapshot) -> Issue:
     candidates = dict(ALIASES)
     candidates.update({_squash(k): k for k in known})
     candidates.update({_squash(a): f"attribute:{a}" for a in org.attributes})
     exact = candidates.get(_squash(name))
-    close = difflib.get_close_matches(_squash(name), list(candidates), n=1, cutoff=0.75)
-    match = [exact] if exact else [candidates[close[0]]] if close else []
+    close = {candidates[c] for c in _close(_squash(name), list(candidates))}
+    match = [exact] if exact else sorted(close) if len(close) == 1 else []
     if exact and any(ch in INVISIBLE for ch in name):
         message = (
             f"This header contains invisible characters (zero-width or no-break spaces): "
@@ -177,7 +183,8 @@ def _unknown_header(column: int, name: str, known: tuple[str, ...], org: OrgSnap
 
 def _unknown_attribute(column: int, header: str, wanted: str, org: OrgSnapshot) -> Issue:
     same = [name for name in org.attributes if _squash(name) == _squash(wanted)]
-    match = same or difflib.get_close_matches(wanted, list(org.attributes), n=1, cutoff=0.6)
+    by_key = {_squash(name): name for name in org.attributes}
+    match = same or [by_key[c] for c in _close(_squash(wanted), list(by_key))]
     fix: str | None = None
     if match:
         message = f'"{wanted}" is not an attribute of your organisation: did you mean "{match[0]}"?'

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +26,9 @@ from .rules import BLANK, INVISIBLE, build_row_schema, is_blank
 MAX_ROWS = 100_000
 MAX_COLUMNS = 60
 _NAMED_ROWS = 10  # other rows named in a duplicate's message
+# distinct values cached before a column's cache must prove itself: past them, a column that
+# has as many distinct values as half its cells stops adding to it (emails, ids never repeat)
+CACHE_TRIAL = 4_096
 
 
 @dataclass(slots=True)
@@ -83,6 +85,18 @@ class _Checked(NamedTuple):
 
 
 _EMPTY = _Checked((), None, None, blank=True)
+# A clean value that loads as itself, keyed as itself: most cells of a roster. One verdict for
+# all of them; the value is the cell's (`_loaded`, `_key`), so unique columns (emails,
+# passwords, ids) cost no verdict per row.
+_SAME = _Checked((), None, None)
+
+
+def _loaded(verdict: _Checked, cells: list[str], at: int) -> Any:
+    return cells[at] if verdict is _SAME else verdict.loaded
+
+
+def _key(verdict: _Checked, cells: list[str], at: int) -> str:
+    return cells[at] if verdict is _SAME else verdict.key
 
 
 class _FieldRunner:
@@ -132,6 +146,8 @@ class _FieldRunner:
         if trimmed == value or self.secret:
             problems, loaded = self._load(value)
             if not problems:  # the common case: a clean value, no edge to report
+                if loaded is value and trimmed is value:
+                    return _SAME
                 return _Checked((), None, loaded, key=trimmed)
         stripped = value if self.secret else trimmed
         edge: list[Problem] = []
@@ -168,6 +184,32 @@ class _FieldRunner:
             return None
         problems, _ = self._load(candidate)
         return None if problems else candidate
+
+
+class _Seen:
+    """The rows holding each value that must be unique: a number per value, a list for repeats.
+
+    Most values are unique, so most never get a list (a list per row was 20 MiB at 100,000 rows).
+    """
+
+    __slots__ = ("first", "repeats")
+
+    def __init__(self) -> None:
+        self.first: dict[str, int] = {}
+        self.repeats: dict[str, list[int]] = {}  # values in two rows or more: every such row
+
+    def add(self, key: str, row: int) -> None:
+        first = self.first.setdefault(key, row)
+        if first != row:
+            self.repeats.setdefault(key, [first]).append(row)
+
+    def rows(self, key: str) -> list[int]:
+        return self.repeats.get(key) or [self.first[key]]
+
+
+def _folded(key: str) -> str:
+    """An email as compared: casefolded (an ASCII lowercase one already is: no copy)."""
+    return key if key.isascii() and key.islower() else key.casefold()
 
 
 def _other_rows(rows: list[int], row: int) -> str:
@@ -256,10 +298,7 @@ class _Run:
         self.header_width = len(grid.header)
         self.unnamed = tuple(i for i in range(self.header_width) if i not in self.named)
         # values that must be unique in the sheet, compared as they will be once fixed
-        self.keyed: dict[str, dict[str, list[int]]] = {
-            "email_address": defaultdict(list),
-            "external_id": defaultdict(list),
-        }
+        self.keyed: dict[str, _Seen] = {"email_address": _Seen(), "external_id": _Seen()}
         # (row, external id, the row's email as keyed): checked against the organisation
         self.external_ids: list[tuple[int, str, str]] = []
 
@@ -279,11 +318,12 @@ class _Run:
             for column, checked in verdicts.items():
                 if column.field != name:
                     continue
-                keys = self.keyed[name]
-                for (index, _), verdict in zip(data, checked, strict=True):
-                    if verdict is not None and verdict.key:
-                        key = verdict.key.casefold() if name == "email_address" else verdict.key
-                        keys[key].append(index + 1)
+                add, at = self.keyed[name].add, column.index
+                fold = name == "email_address"
+                for (index, cells), verdict in zip(data, checked, strict=True):
+                    key = _key(verdict, cells, at) if verdict is not None else ""
+                    if key:
+                        add(_folded(key) if fold else key, index + 1)
         can_load = not any(i.code == "header.missing_required" for i in self.layout.issues)
         clients = self._clients(data, verdicts, bad) if can_load else []
         self._duplicates(
@@ -309,6 +349,7 @@ class _Run:
         required = name in REQUIRED
         issues = self.issues
         checked: list[_Checked | None] = []
+        caching = True
         for index, cells in data:
             value = cells[at] if at < len(cells) else ""
             if kinds and (index, at) in kinds:
@@ -318,7 +359,11 @@ class _Run:
                 continue
             verdict = cache.get(value)
             if verdict is None:
-                verdict = cache[value] = judge(value)
+                verdict = judge(value)
+                if caching:
+                    cache[value] = verdict
+                    # a column of distinct values (emails, passwords, ids) never hits: stop
+                    caching = len(cache) < CACHE_TRIAL or len(cache) * 2 < len(checked)
             if verdict.problems:
                 bad.add(index + 1)
                 for problem in verdict.problems:
@@ -402,7 +447,7 @@ class _Run:
         """The rows with no error so far, in the types the import needs."""
         columns = list(verdicts.items())
         clients = []
-        for position, (index, _) in enumerate(data):
+        for position, (index, cells) in enumerate(data):
             if index + 1 in bad:
                 continue
             record: dict[str, Any] = {}
@@ -410,14 +455,17 @@ class _Run:
             attributes: dict[str, Any] = {}
             for column, checked in columns:
                 verdict = checked[position]
-                if verdict is None or verdict.loaded is None:
+                if verdict is None:
+                    continue
+                loaded = _loaded(verdict, cells, column.index)
+                if loaded is None:
                     continue
                 if column.field == "tag":
-                    tags.append(verdict.loaded)
+                    tags.append(loaded)
                 elif column.attribute is not None:
-                    attributes[column.attribute] = verdict.loaded
+                    attributes[column.attribute] = loaded
                 else:
-                    record[column.field] = verdict.loaded
+                    record[column.field] = loaded
             clients.append(
                 ClientRow(
                     row=index + 1, tags=tuple(dict.fromkeys(tags)), attributes=attributes, **record
@@ -433,20 +481,27 @@ class _Run:
         externals, emails = by_field.get("external_id"), by_field.get("email_address")
         if externals is None:
             return
-        for position, (index, _) in enumerate(data):
+        taken = self.org.external_ids
+        at = {column.field: column.index for column in verdicts}
+        for position, (index, cells) in enumerate(data):
             external = externals[position]
-            if external is None or not external.key:
+            if external is None:
+                continue
+            key = _key(external, cells, at["external_id"])
+            if key not in taken:  # only an id the organisation holds can be another's
                 continue
             email = emails[position] if emails is not None else None
             self.external_ids.append(
-                (index + 1, external.key, email.key.casefold() if email is not None else "")
+                (
+                    index + 1,
+                    key,
+                    _folded(_key(email, cells, at["email_address"])) if email is not None else "",
+                )
             )
 
-    def _duplicates(self, seen: dict[str, list[int]], name: str, code: str, label: str) -> None:
+    def _duplicates(self, seen: _Seen, name: str, code: str, label: str) -> None:
         column = self._column_number(name)
-        for rows in seen.values():
-            if len(rows) < 2:
-                continue
+        for rows in seen.repeats.values():
             for row in rows:
                 self.issues.append(
                     Issue(
@@ -471,21 +526,21 @@ class _Run:
         """
         email_column = self._column_number("email_address")
         known = {email.casefold() for email in self.org.client_emails}
-        for key, rows in self.keyed["email_address"].items():
-            if key in known:
-                for row in rows:
-                    self.issues.append(
-                        Issue(
-                            row,
-                            email_column,
-                            "email_address",
-                            "email.already_client",
-                            WARNING,
-                            "Already a client of your organisation: an import "
-                            "skips this row, or updates the client's profile "
-                            "when asked to update existing clients.",
-                        )
+        emails = self.keyed["email_address"]
+        for key in emails.first.keys() & known:
+            for row in emails.rows(key):
+                self.issues.append(
+                    Issue(
+                        row,
+                        email_column,
+                        "email_address",
+                        "email.already_client",
+                        WARNING,
+                        "Already a client of your organisation: an import "
+                        "skips this row, or updates the client's profile "
+                        "when asked to update existing clients.",
                     )
+                )
         for client in clients:
             client.existing = client.email_address.casefold() in known
         external_column = self._column_number("external_id")

@@ -12,6 +12,7 @@ MARK = "Roster:"
 OUTCOME_TEXT = {
     "created": "imported as a new client",
     "updated": "updated an existing client",
+    "unchanged": "already a client; nothing to update",
     "skipped": "skipped: already a client",
 }
 

@@ -2,13 +2,12 @@
 
 Each validator raises `ValidationError(Problem(code, message))`; marshmallow's `And` gathers
 every problem of a cell. A field's `metadata["fix"]` suggests a replacement value; the engine
-offers it only when the replacement passes the same field.
+offers it only when the replacement passes the same field. Emails (`emails`), dates (`dates`),
+near misses (`similar`) and text-direction controls (`bidi`) have modules of their own.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -17,30 +16,24 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields
 
+from . import emails
+from .bidi import displayed
+from .characters import BIDI_CONTROLS, BLANK, INVISIBLE, is_blank
+from .dates import CompactDate, birthdate_in_range, fix_date
 from .issues import Problem
 from .organisation import AttributeDefinition, OrgSnapshot
+from .similar import Spellings
+from .wording import and_list, or_quoted
 
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0\u202f\u2007\u180e"
-BLANK = "".join(chr(code) for code in range(0x3001) if chr(code).isspace()) + INVISIBLE
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-EARLIEST_BIRTHDATE = dt.date(1900, 1, 1)
+__all__ = ["BLANK", "INVISIBLE", "build_row_schema", "is_blank"]
+
 NAME_MAX = 100
 TEXT_MAX = 1000
 EXTERNAL_ID_MAX = 255
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
-
-_EMAIL = re.compile(
-    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]"
-)
-# ASCII digits only: \d would also accept Arabic-Indic or full-width digits
-_COMPACT_DATE = re.compile(r"[0-9]{8}")
+GENDERS = ("male", "female")
+_GENDER_ABBREVIATIONS = {"m": "male", "f": "female"}
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-
-
-def is_blank(value: str) -> bool:
-    """Empty to the eye: nothing but spaces, line breaks and invisible characters."""
-    return not value.strip(BLANK)
 
 
 def fail(code: str, message: str) -> ValidationError:
@@ -52,104 +45,59 @@ def fail(code: str, message: str) -> ValidationError:
 
 
 def fix_email(value: str) -> str:
-    """Full-width letters and capitals are unambiguous to repair.
+    """Full-width letters, capitals, wrappers, trailing punctuation, doubled @ or dots.
 
     Invisible characters are removed only at the ends (the engine does it before calling this):
     inside an address one may stand for a dot, a dash or nothing (SPEC §2: an error, no fix).
     """
-    return unicodedata.normalize("NFKC", value).strip().lower()
+    return emails.repair(value)
 
 
-def fix_names(value: str) -> str:
+def fix_names(value: str) -> str | None:
+    """Line breaks and tabs become spaces; text-direction controls give the text as shown."""
+    if any(ch in BIDI_CONTROLS for ch in value):
+        shown = displayed(value)
+        if shown is None:
+            return None
+        value = shown
     without = "".join(
         " " if ch in "\t\n\r" else ch
         for ch in value
-        if ch not in BIDI_CONTROLS and (ch in "\t\n\r" or unicodedata.category(ch) != "Cc")
+        if ch in "\t\n\r" or unicodedata.category(ch) != "Cc"
     )
     return " ".join(without.split())
 
 
 def fix_gender(value: str) -> str:
-    return value.strip().lower()
+    lowered = value.strip().lower()
+    return _GENDER_ABBREVIATIONS.get(lowered.rstrip("."), lowered)
 
 
-_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y")
+def fix_spelling(names: frozenset[str] | tuple[str, ...]) -> Callable[[str], str | None]:
+    """A value that differs from a known name only in case, spacing or punctuation: the name.
 
-
-def parse_loose_date(value: str) -> dt.date | None:
-    """A date written another way, when its reading is unambiguous; else None."""
-    text = value.strip()
-    if match := re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text):  # YYYYMMDD in other digits
-        year, month, day = (int(part) for part in match.groups())
-        return _date_or_none(year, month, day)
-    if match := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?", text):
-        year, month, day = (int(part) for part in match.groups())
-        return _date_or_none(year, month, day)
-    if match := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text):
-        first, second, year = (int(part) for part in match.groups())
-        if first > 12 >= second:
-            return _date_or_none(year, second, first)
-        if second > 12 >= first:
-            return _date_or_none(year, first, second)
-        if first == second:
-            return _date_or_none(year, first, second)
-        return None
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def fix_date(value: str) -> str | None:
-    parsed = parse_loose_date(value)
-    return parsed.strftime("%Y%m%d") if parsed else None
-
-
-def fix_exact(names: frozenset[str] | tuple[str, ...]) -> Callable[[str], str | None]:
-    """A value that differs from a known name only in letter case: the name itself.
-
-    Names that differ from each other only in case (VIP and vip) make the fix ambiguous: none.
+    Names that differ from each other only that way (VIP and vip) make the fix ambiguous: none.
     """
-    by_key: dict[str, str | None] = {}
-    for name in names:
-        by_key[name.casefold()] = None if name.casefold() in by_key else name
-    return lambda value: by_key.get(value.casefold())
+    return Spellings(names).fix
 
 
 # --- validators ------------------------------------------------------------------------------
 
 
 def email_lowercase(value: str) -> None:
-    if value != value.lower():
+    # "Ana Gil <ana@x.com>": the name around it is not the address, so its capitals are fine
+    if value != value.lower() and (emails.is_valid(value) or _has_capitals(emails.bare(value))):
         raise fail("email.not_lowercase", "Email addresses must be all lowercase.")
 
 
+def _has_capitals(value: str) -> bool:
+    return value != value.lower()
+
+
 def email_syntax(value: str) -> None:
-    if not value.isascii():  # checked first: it is cheap, and invisible characters are not ASCII
-        if any(ch in INVISIBLE for ch in value):
-            raise fail(
-                "email.invisible_characters",
-                "This email address contains invisible characters (such as zero-width "
-                "or no-break spaces): retype it.",
-            )
-        raise fail(
-            "email.invalid",
-            "This email address contains characters that are not allowed (accents or "
-            "full-width letters): use plain letters a-z, digits and . _ + -.",
-        )
-    if len(value) > 254 or not _EMAIL.fullmatch(value.lower()) or len(value.split("@")[0]) > 64:
-        raise fail(
-            "email.invalid", "This is not a valid email address: write it as name@example.com."
-        )
+    if emails.is_valid(value):  # nearly every address: one pattern match, no diagnosis
+        return
+    raise ValidationError(list(emails.diagnose(value)))
 
 
 def password_rules(value: str) -> None:
@@ -185,7 +133,13 @@ def password_rules(value: str) -> None:
         if not present
     ]
     if missing:
-        raise fail("password.too_weak", f"The password needs {_and(missing)}.")
+        spaces = (
+            ": spaces count as neither letters, digits nor symbols"
+            if any(ch.isspace() for ch in value)
+            else ""
+        )
+        symbol = " (such as ! # - or *)" if missing[-1] == "a symbol" else ""
+        raise fail("password.too_weak", f"The password needs {and_list(missing)}{symbol}{spaces}.")
 
 
 _CLASSES = ("an uppercase letter", "a lowercase letter", "a digit", "a symbol")
@@ -208,21 +162,19 @@ def _character_classes(value: str) -> tuple[bool, bool, bool, bool]:
     )
 
 
-def _and(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def name_rules(prefix: str) -> Callable[[str], None]:
     label = prefix.replace("_", " ")
 
     def name_is_clean(value: str) -> None:
         if not value.strip():
             raise fail(f"{prefix}.blank", f"The {label} is blank: fill it in.")
-        if any(ch in BIDI_CONTROLS or unicodedata.category(ch) == "Cc" for ch in value):
+        if any(ch in BIDI_CONTROLS for ch in value):
+            raise fail(f"{prefix}.text_direction", _text_direction_message(label, value))
+        if any(unicodedata.category(ch) == "Cc" for ch in value):
             raise fail(
                 f"{prefix}.control_characters",
-                f"The {label} contains hidden control characters (line breaks, tabs or "
-                "text-direction marks): retype it on one line.",
+                f"The {label} contains hidden control characters (line breaks or tabs): "
+                "retype it on one line.",
             )
         if len(value) > NAME_MAX:
             raise fail(
@@ -231,6 +183,19 @@ def name_rules(prefix: str) -> Callable[[str], None]:
             )
 
     return name_is_clean
+
+
+def _text_direction_message(label: str, value: str) -> str:
+    shown = displayed(value)
+    if shown is None or len(shown) > NAME_MAX or not shown.strip():
+        return (
+            f"The {label} contains hidden text-direction marks, so what the sheet shows is not "
+            "what would be imported: retype it as the client writes it."
+        )
+    return (
+        f'The {label} contains hidden text-direction marks: it shows as "{shown.strip()}" but '
+        "is stored in another order. Retype it, or use the fix (the name as shown)."
+    )
 
 
 def no_control_characters(code: str, label: str, allowed: str = "") -> Callable[[str], None]:
@@ -261,7 +226,21 @@ def max_length(code: str, limit: int, label: str) -> Callable[[str], None]:
     return short_enough
 
 
+def known_gender(value: str) -> None:
+    if value in GENDERS:
+        return
+    meant = fix_gender(value)
+    if meant in GENDERS and value.strip().lower() == meant:
+        raise fail("gender.invalid", f'Write the gender in lowercase: "{meant}".')
+    if meant in GENDERS:
+        raise fail("gender.invalid", f'"{value}" is short for "{meant}": write the whole word.')
+    raise fail("gender.invalid", f"The gender must be exactly {or_quoted(GENDERS)}.")
+
+
 def one_of(code: str, allowed: tuple[str, ...], label: str) -> Callable[[str], None]:
+    """A choice attribute: exactly one of the defined choices; close misses named."""
+    spellings = Spellings(allowed)
+
     def allowed_value(value: str) -> None:
         if not allowed:
             raise fail(
@@ -269,33 +248,39 @@ def one_of(code: str, allowed: tuple[str, ...], label: str) -> Callable[[str], N
                 f"The {label} has no choices defined yet: ask an admin to add "
                 "them, or leave the cell empty.",
             )
-        if value not in allowed:
-            raise fail(code, f"The {label} must be exactly {_or(allowed)}.")
+        if value in allowed:
+            return
+        meant = spellings.fix(value)
+        if meant is not None:
+            raise fail(code, f'Write the {label} exactly as the choice is spelled: "{meant}".')
+        close = spellings.near_miss(value)
+        hint = f' Did you mean "{close}"?' if close else ""
+        raise fail(code, f"The {label} must be exactly {or_quoted(allowed)}.{hint}")
 
     return allowed_value
 
 
-def _or(options: tuple[str, ...]) -> str:
-    quoted = [f'"{option}"' for option in options]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-
-
 def known_tag(tags: frozenset[str]) -> Callable[[str], None]:
-    by_key: dict[str, list[str]] = {}
-    for tag in sorted(tags):
-        by_key.setdefault(tag.casefold(), []).append(tag)
+    spellings = Spellings(tags)
 
     def tag_exists(value: str) -> None:
         if value in tags:
             return
-        exact = by_key.get(value.casefold())
-        if exact is not None:
-            raise fail("tag.wrong_case", f"Tags are case-sensitive: write {_or(tuple(exact))}.")
-        close = difflib.get_close_matches(value, list(tags), n=1, cutoff=0.75)
-        hint = f' Did you mean "{close[0]}"?' if close else ""
+        exact = spellings.differing_in_case(value)
+        if exact:
+            raise fail("tag.wrong_case", f"Tags are case-sensitive: write {or_quoted(exact)}.")
+        respelled = spellings.spelled_differently(value)
+        if respelled:
+            raise fail(
+                "tag.spelled_differently",
+                f"Write the tag exactly as your organisation spells it: {or_quoted(respelled)}.",
+            )
+        close = spellings.near_miss(value)
+        hint = f' Did you mean "{close}"?' if close else ""
+        shown = f'"{value}"' if len(value) <= 60 else "This tag"
         raise fail(
             "tag.unknown",
-            f'"{value}" is not a tag of your organisation.{hint} Use an existing tag or '
+            f"{shown} is not a tag of your organisation.{hint} Use an existing tag or "
             "ask an admin to create it.",
         )
 
@@ -303,34 +288,6 @@ def known_tag(tags: frozenset[str]) -> Callable[[str], None]:
 
 
 # --- fields --------------------------------------------------------------------------------
-
-
-class CompactDate(fields.Field):
-    """A date written YYYYMMDD, loaded as `datetime.date`."""
-
-    def __init__(self, code: str, label: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.code, self.label = code, label
-
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dt.date:
-        if not isinstance(value, str) or not _COMPACT_DATE.fullmatch(value):
-            raise fail(
-                f"{self.code}.format", f"Write the {self.label} as YYYYMMDD, for example 19850314."
-            )
-        parsed = _date_or_none(int(value[:4]), int(value[4:6]), int(value[6:]))
-        if parsed is None:
-            raise fail(
-                f"{self.code}.not_a_date",
-                f"{value} is not a real calendar date: check the month and the day.",
-            )
-        return parsed
-
-
-def birthdate_in_range(value: dt.date) -> None:
-    if value < EARLIEST_BIRTHDATE:
-        raise fail("birthdate.too_early", "The birthdate is before 19000101: check the year.")
-    if value > dt.date.today():
-        raise fail("birthdate.in_future", "The birthdate is in the future: check the year.")
 
 
 class Number(fields.Field):
@@ -374,7 +331,7 @@ def attribute_field(definition: AttributeDefinition) -> fields.Field:
     if definition.type == "choice":
         return fields.String(
             validate=one_of("attribute.not_a_choice", definition.choices, label),
-            metadata={"fix": fix_exact(definition.choices)},
+            metadata={"fix": fix_spelling(definition.choices)},
         )
     return fields.String(
         validate=[
@@ -398,10 +355,12 @@ def build_row_schema(org: OrgSnapshot) -> Schema:
             "birthdate", "birthdate", validate=birthdate_in_range, metadata={"fix": fix_date}
         ),
         "gender": fields.String(
-            validate=one_of("gender.invalid", ("male", "female"), "gender"),
+            validate=known_gender,
             metadata={"fix": fix_gender},
         ),
-        "tag": fields.String(validate=known_tag(org.tags), metadata={"fix": fix_exact(org.tags)}),
+        "tag": fields.String(
+            validate=known_tag(org.tags), metadata={"fix": fix_spelling(org.tags)}
+        ),
         "external_id": fields.String(
             validate=[
                 no_control_characters("external_id.control_characters", "external id"),

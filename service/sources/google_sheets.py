@@ -19,9 +19,10 @@ import json
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import gspread
 import requests
@@ -32,16 +33,41 @@ from gspread.urls import SPREADSHEET_URL
 
 from ..config import Settings
 from ..errors import Forbidden, NotFound, SheetsUnavailable, SourceError
-from ..roster.grid import CellKind, Grid
+from ..roster.engine import MAX_ROWS, check_size
+from ..roster.grid import Grid
+from . import sheets_json
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 GOOGLE = "https://sheets.googleapis.com"
 PAYLOAD_LIMIT = 2_000_000  # Google's recommended maximum request payload, in bytes
 CELL_FIELDS = "formattedValue,note,userEnteredValue.formulaValue,effectiveValue.errorValue.type"
+T = TypeVar("T")
+CHUNK_BYTES = 1 << 18  # how much of a streamed answer is read at a time
 GRID_FIELDS = (
     "sheets(properties(sheetId,title,index),"
     f"data(startRow,startColumn,rowData.values({CELL_FIELDS})))"
 )
+
+
+@dataclass
+class Budget:
+    """Seconds already spent waiting to retry, by one call or by several that share a budget."""
+
+    waited: float = 0.0
+
+
+class NotesIncomplete(SheetsUnavailable):
+    """Google stopped answering after some batches of a write went in (each batch is whole)."""
+
+    def __init__(self, written: int, total: int, what: str, again: str) -> None:
+        super().__init__(
+            f"Google Sheets stopped answering after Roster wrote {written:,} of {total:,} "
+            f"{what}: {again} in a minute to write the rest."
+        )
+        self.written, self.total, self.what = written, total, what
+
+    def problem_extra(self) -> dict[str, Any]:
+        return {self.what: {"written": self.written, "total": self.total}}
 
 
 class RetryingHTTPClient(HTTPClient):
@@ -59,12 +85,59 @@ class RetryingHTTPClient(HTTPClient):
     sleep: Callable[[float], None] = staticmethod(time.sleep)
 
     def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:
-        if self.base_url:
-            endpoint = endpoint.replace(GOOGLE, self.base_url, 1)
-        waited = 0.0
+        return self._retrying(
+            lambda: HTTPClient.request(self, method, self._url(endpoint), *args, **kwargs)
+        )
+
+    def read_streamed(
+        self,
+        method: str,
+        endpoint: str,
+        consume: Callable[[requests.Response], T],
+        *,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+    ) -> T:
+        """`consume` the answer as it streams in, never holding all its bytes; a failure while
+        it streams is retried like a failed request, with a fresh `consume`."""
+
+        def attempt() -> T:
+            with self.session.request(
+                method,
+                self._url(endpoint),
+                params=params,
+                json=json,
+                timeout=self.timeout,
+                stream=True,
+            ) as response:
+                if not response.ok:
+                    response.content  # noqa: B018  (APIError reads the error's JSON)
+                    raise APIError(response)
+                return consume(response)
+
+        return self._retrying(attempt)
+
+    def _url(self, endpoint: str) -> str:
+        return endpoint.replace(GOOGLE, self.base_url, 1) if self.base_url else endpoint
+
+    def post_json(self, endpoint: str, body: bytes, budget: Budget) -> Any:
+        """POST a body already serialised, retried within a budget shared with other calls."""
+        return self._retrying(
+            lambda: HTTPClient.request(
+                self,
+                "post",
+                self._url(endpoint),
+                data=body,
+                headers={"Content-Type": "application/json; charset=utf-8"},
+            ),
+            budget,
+        )
+
+    def _retrying(self, call: Callable[[], T], budget: Budget | None = None) -> T:
+        budget = budget or Budget()
         for attempt in range(1, self.max_attempts + 1):
             try:
-                return super().request(method, endpoint, *args, **kwargs)
+                return call()
             except APIError as error:
                 if not _transient(error.code):
                     raise
@@ -75,11 +148,11 @@ class RetryingHTTPClient(HTTPClient):
                 requests.exceptions.ChunkedEncodingError,
             ) as error:
                 failure = error
-            wait = min(self._wait(attempt, failure), self.total_wait - waited)
+            wait = min(self._wait(attempt, failure), self.total_wait - budget.waited)
             if attempt == self.max_attempts or wait <= 0:
                 break
             self.sleep(wait)
-            waited += wait
+            budget.waited += wait
         raise SheetsUnavailable(
             f"Google Sheets did not answer after {attempt} tries: try again in a minute."
         ) from failure
@@ -147,36 +220,51 @@ class GoogleSheets:
         return email if email and email != "default" else None
 
     def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid:
-        """A worksheet's shown values, formulas and error values flagged, and its notes."""
+        """A worksheet's shown values, formulas and error values flagged, and its notes.
+
+        The answer is compact (`prettyPrint=false`: Google indents by default, doubling the
+        bytes) and parsed as it streams in, a row at a time (sources.sheets_json); a sheet past
+        SPEC §9's row limit is refused as soon as the answer reaches it.
+        """
         with self._translate(spreadsheet_id, worksheet):
             if worksheet is None:
                 worksheet = self._first_sheet_id(spreadsheet_id)
+            params: dict[str, Any] = {"fields": GRID_FIELDS, "prettyPrint": "false"}
             if isinstance(worksheet, int):
-                response = (
-                    self._client()
-                    .request(
-                        "post",
-                        SPREADSHEET_URL % spreadsheet_id + ":getByDataFilter",
-                        params={"fields": GRID_FIELDS},
-                        json={"dataFilters": [{"gridRange": {"sheetId": worksheet}}]},
-                    )
-                    .json()
+                grids = self._client().read_streamed(
+                    "post",
+                    SPREADSHEET_URL % spreadsheet_id + ":getByDataFilter",
+                    _grids,
+                    params=params,
+                    json={"dataFilters": [{"gridRange": {"sheetId": worksheet}}]},
                 )
             else:
-                response = self._client().spreadsheets_get(
-                    spreadsheet_id, params={"ranges": _quoted(worksheet), "fields": GRID_FIELDS}
+                grids = self._client().read_streamed(
+                    "get",
+                    SPREADSHEET_URL % spreadsheet_id,
+                    _grids,
+                    params={**params, "ranges": _quoted(worksheet)},
                 )
-        return _grid(_pick(response.get("sheets", []), worksheet))
+        return _pick(grids, worksheet)
 
     def write_notes(
         self, spreadsheet_id: str, sheet_id: int, notes: dict[tuple[int, int], str]
     ) -> int:
-        """Set each (row, col) cell's note ('' clears it) in one batchUpdate; return requests."""
+        """Set each (row, col) cell's note ('' clears it), in one batchUpdate unless they pass
+        2 MB; return how many requests it took.
+
+        Notes go top to bottom, and clearing stale notes comes last: if Google stops answering
+        part-way, what is in the sheet is every issue of the rows above, and the error says how
+        many were written (NotesIncomplete).
+        """
+        ordered = sorted(notes.items(), key=lambda item: (not item[1], item[0]))
         return self._update_cells(
             spreadsheet_id,
             sheet_id,
             "note",
-            {cell: {"note": text} if text else {} for cell, text in notes.items()},
+            ((cell, {"note": text} if text else {}) for cell, text in ordered),
+            len(ordered),
+            ("notes", "validate again"),
         )
 
     def write_values(
@@ -187,10 +275,12 @@ class GoogleSheets:
             spreadsheet_id,
             sheet_id,
             "userEnteredValue",
-            {
-                cell: {"userEnteredValue": {"stringValue": value}} if value else {}
-                for cell, value in values.items()
-            },
+            (
+                (cell, {"userEnteredValue": {"stringValue": value}} if value else {})
+                for cell, value in sorted(values.items())
+            ),
+            len(values),
+            ("fixes", "fix again"),
         )
 
     # -- requests ------------------------------------------------------------------------------
@@ -211,29 +301,32 @@ class GoogleSheets:
         spreadsheet_id: str,
         sheet_id: int,
         field: str,
-        cells: dict[tuple[int, int], dict[str, Any]],
+        cells: Iterable[tuple[tuple[int, int], dict[str, Any]]],
+        total: int,
+        what: tuple[str, str],
     ) -> int:
-        requests_ = [
-            {
-                "updateCells": {
-                    "range": {
-                        "sheetId": sheet_id,
-                        "startRowIndex": row,
-                        "endRowIndex": row + 1,
-                        "startColumnIndex": col,
-                        "endColumnIndex": col + 1,
-                    },
-                    "rows": [{"values": [data]}],
-                    "fields": field,
-                }
-            }
-            for (row, col), data in sorted(cells.items())
-        ]
-        batches = _batches(requests_)
+        """One `updateCells` per cell, sent in batches of at most PAYLOAD_LIMIT bytes.
+
+        Each batch is serialised as it is filled and sent at once: the sub-requests of a large
+        validate (40,000 notes are ~12 MB) never exist as dicts all together. Google applies a
+        batch whole or not at all; the batches share one retry budget, so a failure part-way
+        retries only the batch that failed, and the write as a whole waits no longer than one
+        request may.
+        """
+        client, budget = self._client(), Budget()
+        url = SPREADSHEET_URL % spreadsheet_id + ":batchUpdate"
+        sent = written = 0
         with self._translate(spreadsheet_id):
-            for batch in batches:
-                self._client().batch_update(spreadsheet_id, {"requests": batch})
-        return len(batches)
+            for batch in _batches(_sub_requests(sheet_id, field, cells)):
+                try:
+                    client.post_json(url, b'{"requests":[' + b",".join(batch) + b"]}", budget)
+                except SheetsUnavailable as failure:
+                    if written:
+                        raise NotesIncomplete(written, total, *what) from failure
+                    raise
+                sent += 1
+                written += len(batch)
+        return sent
 
     def _client(self) -> RetryingHTTPClient:
         """The HTTP client, built on first use so that constructing this class is free."""
@@ -322,49 +415,57 @@ def _no_worksheet(worksheet: str | int) -> NotFound:
     return NotFound(f'No worksheet titled "{worksheet}" in this spreadsheet.')
 
 
-def _pick(sheets: list[dict[str, Any]], worksheet: str | int) -> dict[str, Any]:
+def _grids(response: requests.Response) -> list[Grid]:
+    try:
+        return sheets_json.read_sheets(
+            response.iter_content(CHUNK_BYTES), on_row=_refuse_past_the_row_limit
+        )
+    except ValueError as error:  # JSON that is not the answer asked for: not Google's
+        raise SourceError(f"Google Sheets sent an answer Roster cannot read ({error}).") from None
+
+
+def _refuse_past_the_row_limit(filled: int) -> None:
+    if filled > MAX_ROWS + 1:  # the header and MAX_ROWS clients
+        check_size(filled, 0)
+
+
+def _pick(grids: list[Grid], worksheet: str | int) -> Grid:
     """The sheet asked for; Google returns only the sheets a range touches, but check anyway."""
-    key = "sheetId" if isinstance(worksheet, int) else "title"
-    for sheet in sheets:
-        if sheet.get("properties", {}).get(key, 0 if key == "sheetId" else None) == worksheet:
-            return sheet
+    for grid in grids:
+        if (grid.sheet_id if isinstance(worksheet, int) else grid.title) == worksheet:
+            return grid
     raise _no_worksheet(worksheet)
 
 
-def _grid(sheet: dict[str, Any]) -> Grid:
-    properties = sheet.get("properties", {})
-    grid = Grid(
-        rows=[], title=properties.get("title", ""), sheet_id=int(properties.get("sheetId", 0))
-    )
-    for data in sheet.get("data", []):
-        top, left = data.get("startRow", 0), data.get("startColumn", 0)
-        for r, row in enumerate(data.get("rowData", []), start=top):
-            while len(grid.rows) <= r:
-                grid.rows.append([])
-            cells = row.get("values", [])
-            grid.rows[r] = [""] * left + [cell.get("formattedValue", "") for cell in cells]
-            for c, cell in enumerate(cells, start=left):
-                if not cell or (len(cell) == 1 and "formattedValue" in cell):
-                    continue  # a plain value or nothing: most cells, so skip the look-ups
-                if "errorValue" in cell.get("effectiveValue", {}):
-                    # An error shown is what the person must fix, formula or not.
-                    grid.kinds[(r, c)] = CellKind.ERROR_VALUE
-                elif "formulaValue" in cell.get("userEnteredValue", {}):
-                    grid.kinds[(r, c)] = CellKind.FORMULA
-                if "note" in cell:
-                    grid.notes[(r, c)] = cell["note"]
-    return grid
+def _sub_requests(
+    sheet_id: int, field: str, cells: Iterable[tuple[tuple[int, int], dict[str, Any]]]
+) -> Iterator[bytes]:
+    for (row, col), data in cells:
+        request = {
+            "updateCells": {
+                "range": {
+                    "sheetId": sheet_id,
+                    "startRowIndex": row,
+                    "endRowIndex": row + 1,
+                    "startColumnIndex": col,
+                    "endColumnIndex": col + 1,
+                },
+                "rows": [{"values": [data]}],
+                "fields": field,
+            }
+        }
+        yield json.dumps(request, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _batches(requests_: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Split sub-requests into batches that stay under the payload limit (usually one)."""
-    batches: list[list[dict[str, Any]]] = []
-    size = PAYLOAD_LIMIT
+def _batches(requests_: Iterable[bytes]) -> Iterator[list[bytes]]:
+    """Group serialised sub-requests into batches that stay under the payload limit."""
+    batch: list[bytes] = []
+    size = len(b'{"requests":[]}')
     for request in requests_:
-        cost = len(json.dumps(request, ensure_ascii=False).encode()) + 2
-        if size + cost > PAYLOAD_LIMIT and (not batches or batches[-1]):
-            batches.append([])
-            size = len('{"requests": []}')
-        batches[-1].append(request)
-        size += cost
-    return batches
+        if batch and size + len(request) + 1 > PAYLOAD_LIMIT:
+            yield batch
+            batch, size = [], len(b'{"requests":[]}')
+        batch.append(request)
+        size += len(request) + 1
+    if batch:
+        yield batch

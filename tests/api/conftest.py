@@ -54,7 +54,7 @@ def app(api_settings, spreadsheet):
     organisations.link_sheet(db, organisation, spreadsheet)
     yield app
     for thread in threading.enumerate():  # imports a test started run on: let them end first
-        if thread.name.startswith("import-"):
+        if thread.name.startswith(("import-", "validation-")):
             thread.join(timeout=60)
     extensions.close(app)
 

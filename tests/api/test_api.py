@@ -134,7 +134,7 @@ def wait_for(client, location, headers, timeout=30.0) -> dict:
     deadline = time.monotonic() + timeout
     while True:
         run = client.get(location, headers=headers).json["import"]
-        if run["status"] in ("succeeded", "failed") or time.monotonic() > deadline:
+        if run["status"] in ("succeeded", "failed", "undone") or time.monotonic() > deadline:
             return run
         time.sleep(0.05)
 
@@ -193,6 +193,25 @@ def test_openapi_document_lists_every_endpoint(client):
         "/api/v1/sheets/{spreadsheet_id}/imports",
         "/api/v1/imports/{import_id}",
         "/api/v1/sheets/{spreadsheet_id}/fix",
+        "/api/v1/sheets/{spreadsheet_id}/connect",
+        "/api/v1/sheets/{spreadsheet_id}/schema",
+        "/api/v1/orgs",
+        "/api/v1/orgs/{slug}/tags",
+        "/api/v1/orgs/{slug}/tags/{name}",
+        "/api/v1/orgs/{slug}/attributes",
+        "/api/v1/orgs/{slug}/attributes/{name}",
+        "/api/v1/orgs/{slug}/members",
+        "/api/v1/orgs/{slug}/members/{email}",
+        "/api/v1/orgs/{slug}/sheets",
+        "/api/v1/orgs/{slug}/sheets/{spreadsheet_id}",
+        "/api/v1/orgs/{slug}/link-codes",
+        "/api/v1/orgs/{slug}/clients",
+        "/api/v1/orgs/{slug}/imports",
+        "/api/v1/imports/{import_id}/rows",
+        "/api/v1/imports/{import_id}/undo",
+        "/api/v1/sheets/{spreadsheet_id}/validations",
+        "/api/v1/validations/{job_id}",
+        "/api/v1/sheets/{spreadsheet_id}/imports/active",
     }
 
 

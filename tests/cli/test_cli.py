@@ -225,7 +225,8 @@ def test_skip_invalid_imports_the_good_rows_only(run_cli, tmp_path):
     )
     code, out, _ = run_cli("import", path, "--skip-invalid")
     assert code == 0
-    assert "1 created" in out and "1 rows with errors not imported" in out
+    assert "1 created" in out and "Left out 1 row with errors:" in out
+    assert "birthdate not a real date: row 3" in out
     listed = json.loads(run_cli("clients", "list", "--format", "json")[1])["clients"]
     assert [c["email_address"] for c in listed] == ["ann@example.com"]
 
@@ -286,7 +287,7 @@ def test_blank_lines_do_not_count_toward_the_row_limit(run_cli, tmp_path):
         encoding="utf-8",
     )
     code, out, _ = run_cli("validate", str(path))
-    assert code == 0 and "1 rows" in out
+    assert code == 0 and "1 row, 0 errors" in out
 
 
 def test_an_xlsx_whose_recorded_dimension_is_wrong_loses_no_row(run_cli, tmp_path):
@@ -326,7 +327,7 @@ def test_a_setting_that_cannot_be_read_exits_2_without_a_traceback(run_cli, cli_
 def test_a_dry_run_that_errors_would_block_exits_1(run_cli, tmp_path):
     path = write(tmp_path, "r.csv", HEADER, "ann@example.com,Abcdef1!x,Ann,Lee,19800231,female,")
     code, out, _ = run_cli("import", path, "--dry-run")
-    assert code == 1 and "errors would block" in out
+    assert code == 1 and "this import would be blocked" in out
 
 
 def test_an_annotated_copy_of_a_csv_keeps_formula_like_text_as_text(run_cli, tmp_path):
@@ -335,3 +336,37 @@ def test_an_annotated_copy_of_a_csv_keeps_formula_like_text_as_text(run_cli, tmp
     run_cli("validate", path, "--annotate", str(out))
     cell = load_workbook(out).active["B2"]
     assert cell.value == "=1+1" and cell.data_type == "s"
+
+
+def test_skip_invalid_on_the_example_names_the_rows_it_left_out_and_why(run_cli):
+    run_cli("demo")
+    code, out, _ = run_cli("import", str(EXAMPLES / "roster.csv"), "--skip-invalid")
+    assert code == 0, out
+    assert "Import succeeded: 2 created, 0 updated, 0 skipped." in out
+    assert "Left out 5 rows with errors:" in out
+    assert "  email address also in another row: rows 2 and 6" in out
+    assert "  birthdate not a real date: row 5" in out
+    assert "roster fix" in out and "--annotate" in out and "note" not in out.lower()
+    assert "skip-invalid" not in out
+
+
+def test_import_json_lists_the_rows_left_out_by_reason(run_cli):
+    run_cli("demo")
+    code, out, _ = run_cli(
+        "import", str(EXAMPLES / "roster.csv"), "--skip-invalid", "--format", "json"
+    )
+    assert code == 0
+    result = json.loads(out)
+    assert result["import"]["created"] == 2 and result["import"]["failed_rows"] == 5
+    assert {"reason": "email address also in another row", "rows": [2, 6], "count": 2} in (
+        result["left_out"]
+    )
+
+
+def test_the_readme_shows_what_validate_really_prints_for_the_example(run_cli):
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```\nA2  error") + len("```\n")
+    shown = readme[start : readme.index("```", start)]
+    run_cli("demo")
+    _, out, _ = run_cli("validate", str(EXAMPLES / "roster.csv"))
+    assert out == shown

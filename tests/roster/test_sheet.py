@@ -208,7 +208,7 @@ def test_an_issue_has_every_field_of_spec_section_3():
         "field": "gender",
         "code": "gender.invalid",
         "severity": "error",
-        "message": 'The gender must be exactly "male" or "female".',
+        "message": 'Write the gender in lowercase: "male".',
         "fix": "male",
     }
 

@@ -7,6 +7,7 @@ with SheetsEmulator() as emu:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
@@ -46,6 +47,7 @@ class LoggedRequest:
     body: Any
     status: int
     kind: str  # "read", "write" or "" when no API method matched
+    seconds: float = 0.0  # from the request's arrival to the answer's last byte sent
 
     @property
     def json_size(self) -> int:
@@ -79,7 +81,7 @@ class SheetsEmulator:
         self._api = SheetsApi(Discovery(discovery))
         self._spreadsheets: dict[str, Spreadsheet] = {}
         self._log: list[LoggedRequest] = []
-        self._faults: deque[int | str] = deque()
+        self._faults: deque[int | str | None] = deque()  # None: answer as usual
         self._quota: _Quota | None = None
         self._lock = threading.RLock()
         self._port = port
@@ -209,10 +211,19 @@ class SheetsEmulator:
         with self._lock:
             self._log.clear()
 
-    def fail_next(self, count: int = 1, status: int | str = 503) -> None:
-        """Answer the next `count` requests with this error (429, 500, 503...) or DISCONNECT."""
+    def _answered(self, logged: list[LoggedRequest], seconds: float) -> None:
+        """Stamp a logged request with how long its whole answer took."""
         with self._lock:
-            self._faults.extend([status] * count)
+            for position in range(len(self._log) - 1, -1, -1):
+                if self._log[position] is logged[0]:
+                    self._log[position] = dataclasses.replace(logged[0], seconds=seconds)
+                    return
+
+    def fail_next(self, count: int = 1, status: int | str = 503, after: int = 0) -> None:
+        """Answer the next `count` requests with this error (429, 500, 503...) or DISCONNECT,
+        once `after` requests have been answered as usual."""
+        with self._lock:
+            self._faults.extend([None] * after + [status] * count)
 
     def limit_per_minute(
         self, reads: int = 60, writes: int = 60, clock: Callable[[], float] = time.monotonic
@@ -225,8 +236,13 @@ class SheetsEmulator:
 
     # -- one request ---------------------------------------------------------------------------
 
-    def handle(self, method: str, target: str, raw_body: bytes) -> tuple[int | str, dict | None]:
-        """Answer one HTTP request: (status, JSON body), or (DISCONNECT, None)."""
+    def handle(
+        self, method: str, target: str, raw_body: bytes, logged: list[LoggedRequest] | None = None
+    ) -> tuple[int | str, dict | None]:
+        """Answer one HTTP request: (status, JSON body), or (DISCONNECT, None).
+
+        The request is logged (and appended to `logged`, so that the server can add how long
+        the answer took to send)."""
         split = urlsplit(target)
         query = parse_qs(split.query, keep_blank_values=True)
         kind, status, answer = "", 500, None
@@ -276,17 +292,18 @@ class SheetsEmulator:
             status = error.code
             return status, error.body()
         finally:
+            entry = LoggedRequest(
+                method,
+                unquote(split.path),
+                query,
+                body,
+                status if isinstance(status, int) else 0,
+                kind,
+            )
             with self._lock:
-                self._log.append(
-                    LoggedRequest(
-                        method,
-                        unquote(split.path),
-                        query,
-                        body,
-                        status if isinstance(status, int) else 0,
-                        kind,
-                    )
-                )
+                self._log.append(entry)
+            if logged is not None:
+                logged.append(entry)
 
 
 def _injected(status: int, kind: str) -> ApiError:
@@ -328,13 +345,18 @@ def _handler(emulator: SheetsEmulator) -> type[BaseHTTPRequestHandler]:
         disable_nagle_algorithm = True  # else headers then body wait on a delayed ACK (~40 ms)
 
         def _serve(self) -> None:
+            started = time.perf_counter()
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
-            status, answer = emulator.handle(self.command, self.path, raw)
+            logged: list[LoggedRequest] = []
+            status, answer = emulator.handle(self.command, self.path, raw, logged)
             if status == DISCONNECT:
                 self.close_connection = True
                 return
-            payload = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
+            self._send(status, _encoded(answer, pretty=_pretty(self.path)))
+            emulator._answered(logged, time.perf_counter() - started)
+
+        def _send(self, status: int | str, payload: bytes) -> None:
             try:
                 self.send_response(int(status))
                 self.send_header("Content-Type", "application/json; charset=UTF-8")
@@ -350,3 +372,15 @@ def _handler(emulator: SheetsEmulator) -> type[BaseHTTPRequestHandler]:
             pass  # the request log replaces stderr lines
 
     return Handler
+
+
+def _pretty(target: str) -> bool:
+    """Google indents its answers unless asked not to (the standard `prettyPrint` parameter)."""
+    values = parse_qs(urlsplit(target).query).get("prettyPrint", ["true"])
+    return values[-1].lower() != "false"
+
+
+def _encoded(answer: Any, pretty: bool) -> bytes:
+    if pretty:  # Google's layout: two spaces per level, a space after each colon
+        return json.dumps(answer, ensure_ascii=False, indent=2).encode()
+    return json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 
@@ -411,3 +413,24 @@ def test_user_entered_values_are_typed_as_sheets_types_them(emu):
         [7, True, "007", "", 1.5]
     ]
     assert worksheet.get("A1:E1", value_render_option="FORMULA") == [[7, True, "007", "=A1", 1.5]]
+
+
+def test_answers_are_indented_unless_pretty_print_is_false(emu):
+    sid = emu.create_spreadsheet(Tab("Roster", [["email_address"], ["ann@example.org"]]))
+
+    pretty = call(emu, "GET", f"{sid}/values/Roster!A1:A2").text
+    compact = call(emu, "GET", f"{sid}/values/Roster!A1:A2", params={"prettyPrint": "false"}).text
+
+    assert pretty.startswith('{\n  "range": ')
+    assert compact.startswith('{"range":')
+    assert json.loads(pretty) == json.loads(compact)
+
+
+def test_each_logged_request_says_how_long_its_answer_took(emu):
+    sid = emu.create_spreadsheet()
+    emu.latency = 0.05
+
+    call(emu, "GET", sid)
+
+    [logged] = emu.requests
+    assert logged.seconds >= 0.05

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -375,3 +376,64 @@ def test_an_unreadable_key_file_is_a_plain_error(tmp_path):
 
     with pytest.raises(SourceError, match="GOOGLE_APPLICATION_CREDENTIALS"):
         GoogleSheets(credentials_file=str(path)).read("1AbC-dEf_123456789012345", "Roster")
+
+
+def three_batches_of_notes() -> dict[tuple[int, int], str]:
+    """30 notes of 100 kB: 19 fit in a 2 MB request, so they take two; 50 take three."""
+    return {(r, 1): f"Roster:\n{r}" + "x" * 100_000 for r in range(1, 51)}
+
+
+def test_a_batch_that_fails_part_way_is_retried_alone_and_the_notes_complete(
+    emulator, sheets, sleeps
+):
+    sid = roster(emulator)
+    emulator.fail_next(3, status=503, after=1)  # the second batch fails three times
+
+    sent = sheets.write_notes(sid, 0, three_batches_of_notes())
+
+    assert sent == 3
+    assert len(emulator.notes(sid)) == 50
+    assert [r.status for r in emulator.requests] == [200, 503, 503, 503, 200, 200]
+
+
+def test_the_batches_of_one_write_share_one_retry_budget(emulator, sleeps):
+    sheets = GoogleSheets(emulator_host=emulator.host, max_attempts=10, sleep=sleeps.append)
+    sid = roster(emulator)
+    for after in (0, 1, 1):  # every batch fails nine times before it goes in
+        emulator.fail_next(9, status=503, after=after)
+
+    with contextlib.suppress(SheetsUnavailable):  # almost surely: 27 waits average ~140 s
+        sheets.write_notes(sid, 0, three_batches_of_notes())
+
+    assert sum(sleeps) <= 45  # what one request may wait, not one budget per batch
+
+
+def test_a_failure_that_remains_says_how_many_notes_were_written_and_what_completes_them(
+    emulator, sheets, sleeps
+):
+    sid = roster(emulator)
+    emulator.fail_next(50, status=503, after=1)
+
+    with pytest.raises(SheetsUnavailable) as error:
+        sheets.write_notes(sid, 0, three_batches_of_notes())
+
+    written = len(emulator.notes(sid))
+    assert written == 19
+    assert str(error.value) == (
+        "Google Sheets stopped answering after Roster wrote 19 of 50 notes: "
+        "validate again in a minute to write the rest."
+    )
+    assert error.value.problem_extra() == {"notes": {"written": 19, "total": 50}}
+
+
+def test_new_notes_are_written_before_stale_ones_are_cleared(emulator, sheets):
+    sid = roster(emulator, Tab("Roster", ROWS, notes={"A2": "Roster:\nold"}))
+
+    sheets.write_notes(sid, 0, {(1, 0): "", (2, 0): "Roster:\nnew", (1, 1): "Roster:\nalso"})
+
+    [write] = [r for r in emulator.requests if r.kind == "write"]
+    cells = [
+        (u["updateCells"]["range"]["startRowIndex"], u["updateCells"]["range"]["startColumnIndex"])
+        for u in write.body["requests"]
+    ]
+    assert cells == [(1, 1), (2, 0), (1, 0)]

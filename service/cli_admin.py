@@ -1,0 +1,272 @@
+"""`roster` commands for an organisation's set-up and import history (SPEC §8): list, remove,
+add-choices, link codes, `imports list|show|undo`. Thin wrappers over service.admin's use cases,
+acting as the operator (whoever holds the database is trusted with every organisation)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from .admin import history, linking, setup
+from .admin.access import MAX_PER_PAGE, OPERATOR, Page, Paging
+from .cli import attributes, database, friendly, main, members, option_org, orgs, sheets, tags
+from .config import Settings
+from .errors import RosterError
+from .sources import links
+
+T = TypeVar("T")
+option_format = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+
+
+def _everything(fetch: Callable[[Paging], Page[T]]) -> list[T]:
+    """Every item of a paged list, page after page."""
+    items: list[T] = []
+    page = 1
+    while True:
+        got = fetch(Paging(page, MAX_PER_PAGE))
+        items.extend(got.items)
+        if page * MAX_PER_PAGE >= got.total or not got.items:
+            return items
+        page += 1
+
+
+def _json(value: Any) -> str:
+    def default(thing: Any) -> Any:
+        if isinstance(thing, dt.datetime):
+            return thing.isoformat()
+        raise TypeError(type(thing).__name__)
+
+    return json.dumps(value, default=default, ensure_ascii=False, indent=2)
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+@orgs.command(name="list")
+@friendly
+def orgs_list() -> None:
+    """List every organisation."""
+    with database(Settings.from_env()) as db:
+        for found in setup.list_organisations(db, OPERATOR):
+            click.echo(f"{found.slug}  {found.name}")
+
+
+# --- tags ------------------------------------------------------------------------------------
+
+
+@tags.command(name="list")
+@option_org
+@friendly
+def tags_list(org: str | None) -> None:
+    """List the organisation's tags, with how many clients carry each."""
+    with database(Settings.from_env()) as db:
+        found = _everything(lambda p: setup.list_tags(db, OPERATOR, org, p))
+    for tag in found:
+        click.echo(f"{tag.name}  ({tag.clients} clients)")
+    click.echo(f"{len(found)} tags.")
+
+
+@tags.command(name="remove")
+@click.argument("name")
+@option_org
+@friendly
+def tags_remove(name: str, org: str | None) -> None:
+    """Remove a tag that no client carries."""
+    with database(Settings.from_env()) as db:
+        setup.remove_tag(db, OPERATOR, org, name)
+    click.echo(f"Tag {name} removed.")
+
+
+# --- attributes ------------------------------------------------------------------------------
+
+
+@attributes.command(name="list")
+@option_org
+@friendly
+def attributes_list(org: str | None) -> None:
+    """List the organisation's attribute definitions, with their type and choices."""
+    with database(Settings.from_env()) as db:
+        found = _everything(lambda p: setup.list_attributes(db, OPERATOR, org, p))
+    for attribute in found:
+        choices = f": {', '.join(attribute.choices)}" if attribute.choices else ""
+        click.echo(f"{attribute.name}  ({attribute.type}){choices}")
+    click.echo(f"{len(found)} attributes.")
+
+
+@attributes.command(name="add-choices")
+@click.argument("name")
+@click.argument("choices", nargs=-1, required=True)
+@option_org
+@friendly
+def attributes_add_choices(name: str, choices: tuple[str, ...], org: str | None) -> None:
+    """Add CHOICES to the choice attribute NAME (each a separate argument, or A,B,C)."""
+    given = [c for value in choices for c in value.split(",")]
+    with database(Settings.from_env()) as db:
+        changed = setup.add_choices(db, OPERATOR, org, name, given)
+    click.echo(f"{changed.name} now has the choices: {', '.join(changed.choices)}.")
+
+
+@attributes.command(name="remove")
+@click.argument("name")
+@option_org
+@friendly
+def attributes_remove(name: str, org: str | None) -> None:
+    """Remove an attribute definition no client holds a value for."""
+    with database(Settings.from_env()) as db:
+        setup.remove_attribute(db, OPERATOR, org, name)
+    click.echo(f"Attribute {name} removed.")
+
+
+# --- members ---------------------------------------------------------------------------------
+
+
+@members.command(name="list")
+@option_org
+@friendly
+def members_list(org: str | None) -> None:
+    """List the organisation's members and their roles."""
+    with database(Settings.from_env()) as db:
+        found = _everything(lambda p: setup.list_members(db, OPERATOR, org, p))
+    for member in found:
+        click.echo(f"{member.email}  {member.role}")
+    click.echo(f"{len(found)} members.")
+
+
+@members.command(name="remove")
+@click.argument("email")
+@option_org
+@friendly
+def members_remove(email: str, org: str | None) -> None:
+    """Remove a member (the organisation's last admin stays)."""
+    with database(Settings.from_env()) as db:
+        setup.remove_member(db, OPERATOR, org, email)
+    click.echo(f"{email.strip().lower()} removed.")
+
+
+# --- sheets ----------------------------------------------------------------------------------
+
+
+@sheets.command(name="list")
+@option_org
+@friendly
+def sheets_list(org: str | None) -> None:
+    """List the spreadsheets linked to the organisation."""
+    with database(Settings.from_env()) as db:
+        found = _everything(lambda p: setup.list_sheets(db, OPERATOR, org, p))
+    for sheet in found:
+        connected = (
+            f"  ({sheet.connected_scripts} connected scripts)" if sheet.connected_scripts else ""
+        )
+        click.echo(f"{sheet.spreadsheet_id}{connected}")
+    click.echo(f"{len(found)} sheets.")
+
+
+@sheets.command(name="remove")
+@click.argument("spreadsheet")
+@option_org
+@friendly
+def sheets_remove(spreadsheet: str, org: str | None) -> None:
+    """Unlink a spreadsheet (id or URL); the scripts connected to it are forgotten too."""
+    spreadsheet_id = links.spreadsheet_id(spreadsheet)
+    if spreadsheet_id is None:
+        raise RosterError(f'"{spreadsheet}" is not a Google spreadsheet id or URL.')
+    with database(Settings.from_env()) as db:
+        setup.unlink_sheet(db, OPERATOR, org, spreadsheet_id)
+    click.echo(f"Spreadsheet {spreadsheet_id} unlinked.")
+
+
+@sheets.command(name="link-code")
+@option_org
+@friendly
+def sheets_link_code(org: str | None) -> None:
+    """Print a one-time code (24 hours) for Roster → Connect to Roster… in a bound sheet."""
+    with database(Settings.from_env()) as db:
+        issued = linking.create_link_code(db, OPERATOR, org)
+    click.echo(issued.code)
+    click.echo(
+        f"Enter it in the sheet with Roster → Connect to Roster…; it connects one sheet to "
+        f"{issued.organisation}, once, until {_when(issued.expires_at)}.",
+        err=True,
+    )
+
+
+# --- import history --------------------------------------------------------------------------
+
+
+@main.group()
+def imports() -> None:
+    """Import history: list the runs, show one's per-row outcomes, undo one."""
+
+
+@imports.command(name="list")
+@option_org
+@option_format
+@friendly
+def imports_list(org: str | None, fmt: str) -> None:
+    """List the organisation's imports, newest first."""
+    with database(Settings.from_env()) as db:
+        found = _everything(lambda p: history.list_imports(db, OPERATOR, org, p))
+    if fmt == "json":
+        click.echo(_json({"imports": [dataclasses.asdict(r) for r in found]}))
+        return
+    for run in found:
+        click.echo(
+            f"{run.id}  {_when(run.started_at)}  {run.status:<9}  {run.started_by}  "
+            f"{run.created} created, {run.updated} updated, {run.unchanged} unchanged, "
+            f"{run.skipped - run.unchanged} skipped, {run.failed_rows} failed  {run.source}"
+        )
+    click.echo(f"{len(found)} imports.")
+
+
+@imports.command(name="show")
+@click.argument("import_id")
+@option_format
+@friendly
+def imports_show(import_id: str, fmt: str) -> None:
+    """Show one import and the outcome of each of its rows."""
+    with database(Settings.from_env()) as db:
+        run = history.get_import(db, OPERATOR, import_id)
+        rows = _everything(lambda p: history.import_rows(db, OPERATOR, import_id, p))
+    if fmt == "json":
+        click.echo(
+            _json(
+                {"import": dataclasses.asdict(run), "rows": [dataclasses.asdict(r) for r in rows]}
+            )
+        )
+        return
+    click.echo(
+        f"Import {run.id} of {run.source} by {run.started_by}, {_when(run.started_at)}: "
+        f"{run.status}."
+    )
+    if run.undone_at:
+        click.echo(f"Undone by {run.undone_by}, {_when(run.undone_at)}.")
+    for row in rows:
+        reason = f": {row.reason}" if row.reason else ""
+        click.echo(f"row {row.row}  {row.email or '-'}  {row.outcome}{reason}")
+    if run.message:
+        click.echo(run.message)
+
+
+@imports.command(name="undo")
+@click.argument("import_id")
+@friendly
+def imports_undo(import_id: str) -> None:
+    """Undo an import: remove the clients it created and put back the profiles it updated."""
+    with database(Settings.from_env()) as db:
+        undone = history.undo_import(db, OPERATOR, import_id)
+    if undone.already_undone:
+        click.echo(f"Import {import_id} was already undone; nothing changed.")
+        return
+    click.echo(
+        f"Import {import_id} undone: {undone.removed} clients removed, "
+        f"{undone.reverted} profiles put back."
+    )
