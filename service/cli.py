@@ -45,6 +45,7 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        """The command, with Roster's errors turned into one line and exit status 2."""
         try:
             return command(*args, **kwargs)
         except RosterError as error:
@@ -228,6 +229,7 @@ def import_(
             bar.update(done)
 
             def progress(run: ImportStatus) -> None:
+                """Move the bar to the rows the run has processed."""
                 nonlocal done
                 bar.update(run.processed - done)
                 done = run.processed
@@ -289,9 +291,10 @@ def orgs() -> None:
 
 @orgs.command(name="create")
 @click.argument("slug")
-@click.option("--name")
+@click.option("--name", help="The organisation's name as people read it (default: SLUG).")
 @friendly
 def orgs_create(slug: str, name: str | None) -> None:
+    """Create an organisation SLUG (lowercase letters, digits and dashes)."""
     with database(Settings.from_env()) as db:
         organisations.create_organisation(db, slug, name)
     click.echo(f"Organisation {slug} created.")
@@ -308,6 +311,7 @@ def members() -> None:
 @click.option("--role", type=click.Choice(organisations.ROLES), default="pro", show_default=True)
 @friendly
 def members_add(email: str, org: str | None, role: str) -> None:
+    """Make EMAIL a member of the organisation: a pro (validate, import) or an admin."""
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
         organisations.add_member(db, organisation, email, role)
@@ -324,6 +328,7 @@ def tags() -> None:
 @option_org
 @friendly
 def tags_add(names: tuple[str, ...], org: str | None) -> None:
+    """Add the tags NAMES that the organisation does not have yet."""
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
         added = organisations.add_tags(db, organisation, list(names))
@@ -347,6 +352,7 @@ def attributes() -> None:
 @option_org
 @friendly
 def attributes_add(name: str, type_: str, choices: str | None, org: str | None) -> None:
+    """Define the attribute NAME, read from `attribute:NAME` columns."""
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
         organisations.add_attribute(
@@ -365,6 +371,7 @@ def sheets() -> None:
 @option_org
 @friendly
 def sheets_link(spreadsheet: str, org: str | None) -> None:
+    """Link SPREADSHEET (an id or a link) to the organisation, so its members may use it."""
     spreadsheet_id = links.spreadsheet_id(spreadsheet)
     if spreadsheet_id is None:
         raise RosterError(f'"{spreadsheet}" is not a Google spreadsheet id or URL.')

@@ -4,6 +4,7 @@ person who must act on it.
 RosterError                a failure a user can act on: 400
 ├── SourceError            the roster could not be read (file, encoding, sheet access): 422
 │   └── SheetsUnavailable  the Sheets API kept failing after retries: 503
+│       └── NotesIncomplete  it stopped after some batches of a write went in; says how many
 ├── BadBody                a request body that is not the JSON object the API takes: 422
 ├── ImportBlocked          errors in the roster stop the import; carries the issues: 422
 ├── SheetTooLarge          beyond SPEC §9's limits: 413
@@ -33,10 +34,12 @@ class Findings(Protocol):
     """
 
     @property
-    def issues(self) -> list[Any]: ...
+    def issues(self) -> list[Any]:
+        """Every issue found."""
 
     @property
-    def summary(self) -> dict[str, int]: ...
+    def summary(self) -> dict[str, int]:
+        """Rows, errors and warnings."""
 
 
 class RosterError(Exception):
@@ -51,16 +54,37 @@ class RosterError(Exception):
 
 
 class SourceError(RosterError):
+    """The roster could not be read: a file, its encoding, or access to the sheet."""
+
     status = 422
     title = "The roster could not be read"
 
 
 class SheetsUnavailable(SourceError):
+    """The Sheets API kept failing (429, 5xx, network) after the retries."""
+
     status = 503
     title = "Google Sheets is not answering"
 
 
+class NotesIncomplete(SheetsUnavailable):
+    """Google stopped answering after some batches of a write went in (each batch is whole)."""
+
+    def __init__(self, written: int, total: int, what: str, again: str) -> None:
+        super().__init__(
+            f"Google Sheets stopped answering after Roster wrote {written:,} of {total:,} "
+            f"{what}: {again} in a minute to write the rest."
+        )
+        self.written, self.total, self.what = written, total, what
+
+    def problem_fields(self) -> dict[str, Any]:
+        """How much of the write went in."""
+        return {self.what: {"written": self.written, "total": self.total}}
+
+
 class BadBody(RosterError):
+    """A request body that is not the JSON object the API takes."""
+
     status = 422
     title = "The request body is not valid"
 
@@ -81,20 +105,27 @@ class ImportBlocked(RosterError):
         self.validation = validation
 
     def problem_fields(self) -> dict[str, Any]:
+        """The issues, so the sidebar can show them."""
         return {"issues": self.validation.issues}
 
 
 class SheetTooLarge(RosterError):
+    """A sheet or file beyond SPEC §9's limits, refused before any work."""
+
     status = 413
     title = "The sheet is too large"
 
 
 class NotFound(RosterError):
+    """An organisation, sheet, import or member that does not exist."""
+
     status = 404
     title = "Not found"
 
 
 class Conflict(RosterError):
+    """Something already exists, or is in use."""
+
     status = 409
     title = "Conflict"
 
@@ -111,6 +142,7 @@ class ImportRunning(Conflict):
         )
 
     def problem_fields(self) -> dict[str, Any]:
+        """Who is importing, since when, and which run."""
         return {
             "started_by": self.started_by,
             "started_at": self.started_at,
@@ -119,11 +151,15 @@ class ImportRunning(Conflict):
 
 
 class Unauthorized(RosterError):
+    """No valid credentials: a missing, expired or wrong token."""
+
     status = 401
     title = "Unauthorized"
 
 
 class Forbidden(RosterError):
+    """Valid credentials, but not allowed here (not a member, not an admin)."""
+
     status = 403
     title = "Forbidden"
 

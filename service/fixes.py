@@ -16,11 +16,13 @@ from .roster.organisation import OrgSnapshot
 class ValueWriter(Protocol):
     """What a sheet source offers to write values into cells (see sources.google_sheets)."""
 
-    def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid: ...
+    def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid:
+        """The worksheet as a Grid."""
 
     def write_values(
         self, spreadsheet_id: str, sheet_id: int, values: dict[tuple[int, int], str]
-    ) -> int: ...
+    ) -> int:
+        """Write the cells' new values in one request."""
 
 
 def suggested_values(grid: Grid, org: OrgSnapshot) -> dict[tuple[int, int], tuple[str | None, str]]:

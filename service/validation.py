@@ -17,11 +17,13 @@ from .sources.locate import read_source
 class NoteWriter(Protocol):
     """What a sheet source offers to put notes in cells (see sources.google_sheets)."""
 
-    def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid: ...
+    def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid:
+        """The worksheet as a Grid."""
 
     def write_notes(
         self, spreadsheet_id: str, sheet_id: int, notes: dict[tuple[int, int], str]
-    ) -> int: ...
+    ) -> int:
+        """Write (or, with '', clear) the cells' notes in one request."""
 
 
 @dataclass

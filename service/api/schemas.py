@@ -23,6 +23,8 @@ class WorksheetBody(Schema):
     """Which worksheet: a title or a gid, not both; the first one when neither."""
 
     class Meta:
+        """Unknown fields are refused, not ignored."""
+
         unknown = RAISE
 
     worksheet = fields.String(validate=validate.Length(min=1, max=200))
@@ -30,6 +32,7 @@ class WorksheetBody(Schema):
 
     @validates_schema
     def one_worksheet(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """A title or a gid, not both."""
         if "worksheet" in data and "worksheet_id" in data:
             raise ValidationError("Give worksheet or worksheet_id, not both.")
 
@@ -90,6 +93,7 @@ class ValidationResult(Schema):
 
     @post_dump
     def drop_missing_notes(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """A file's validation has no `notes` member at all."""
         if data.get("notes") is None:
             data.pop("notes", None)
         return data
@@ -153,6 +157,13 @@ class FixResult(Schema):
     summary = fields.Nested(SummarySchema)
 
 
+class WriteProgressSchema(Schema):
+    """How much of a write to the sheet went in before Google stopped answering."""
+
+    written = fields.Integer()
+    total = fields.Integer()
+
+
 class Problem(Schema):
     """An RFC 9457 problem document, with the members Roster's errors declare
     (`RosterError.problem_fields`): the issues that block an import, who is importing."""
@@ -165,6 +176,8 @@ class Problem(Schema):
     started_by = fields.String()
     started_at = fields.DateTime()
     import_id = fields.String()
+    notes = fields.Nested(WriteProgressSchema)
+    fixes = fields.Nested(WriteProgressSchema)
 
 
 class ClientSchema(Schema):

@@ -107,6 +107,7 @@ def dispatch(
         return
 
     def work() -> None:
+        """The worker thread: a failure is logged, and the run records it."""
         try:
             jobs.work(db, sheets, hashing, settings, run_id, prepared=prepared)
         except Exception:

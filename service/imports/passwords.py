@@ -22,6 +22,7 @@ _hasher: PasswordHasher | None = None
 
 
 def make_hasher(profile: str) -> PasswordHasher:
+    """An argon2id hasher with the named profile's parameters."""
     chosen = PROFILES[profile]
     return PasswordHasher(
         time_cost=chosen["time_cost"],
@@ -84,6 +85,7 @@ class PasswordHashing:
         return self._pool
 
     def close(self) -> None:
+        """Stop the worker processes, if any were started."""
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None

@@ -32,7 +32,7 @@ from gspread.http_client import HTTPClient
 from gspread.urls import SPREADSHEET_URL
 
 from ..config import Settings
-from ..errors import Forbidden, NotFound, SheetsUnavailable, SourceError
+from ..errors import Forbidden, NotesIncomplete, NotFound, SheetsUnavailable, SourceError
 from ..roster.engine import MAX_ROWS, check_size
 from ..roster.grid import Grid
 from . import sheets_json
@@ -54,20 +54,6 @@ class Budget:
     """Seconds already spent waiting to retry, by one call or by several that share a budget."""
 
     waited: float = 0.0
-
-
-class NotesIncomplete(SheetsUnavailable):
-    """Google stopped answering after some batches of a write went in (each batch is whole)."""
-
-    def __init__(self, written: int, total: int, what: str, again: str) -> None:
-        super().__init__(
-            f"Google Sheets stopped answering after Roster wrote {written:,} of {total:,} "
-            f"{what}: {again} in a minute to write the rest."
-        )
-        self.written, self.total, self.what = written, total, what
-
-    def problem_extra(self) -> dict[str, Any]:
-        return {self.what: {"written": self.written, "total": self.total}}
 
 
 class RetryingHTTPClient(HTTPClient):

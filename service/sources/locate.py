@@ -19,7 +19,8 @@ from .workbook import SUFFIXES
 class SheetReader(Protocol):
     """What reading a Google spreadsheet takes (sources.google_sheets.GoogleSheets)."""
 
-    def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid: ...
+    def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid:
+        """The worksheet as a Grid, in one request."""
 
 
 def read_source(sheets: SheetReader, source: str, worksheet: str | int | None) -> Grid:

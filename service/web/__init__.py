@@ -16,6 +16,7 @@ bp = Blueprint("web", __name__, template_folder="templates")
 
 @bp.get("/")
 def index() -> str:
+    """The console's upload page."""
     return render_template("index.html")
 
 
@@ -46,4 +47,5 @@ def check() -> tuple[str, int]:
 
 
 def init_app(app: Flask) -> None:
+    """Register the console's pages."""
     app.register_blueprint(bp)

@@ -423,7 +423,7 @@ def test_a_failure_that_remains_says_how_many_notes_were_written_and_what_comple
         "Google Sheets stopped answering after Roster wrote 19 of 50 notes: "
         "validate again in a minute to write the rest."
     )
-    assert error.value.problem_extra() == {"notes": {"written": 19, "total": 50}}
+    assert error.value.problem_fields() == {"notes": {"written": 19, "total": 50}}
 
 
 def test_new_notes_are_written_before_stale_ones_are_cleared(emulator, sheets):
