@@ -372,9 +372,7 @@ def sheets() -> None:
 @friendly
 def sheets_link(spreadsheet: str, org: str | None) -> None:
     """Link SPREADSHEET (an id or a link) to the organisation, so its members may use it."""
-    spreadsheet_id = links.spreadsheet_id(spreadsheet)
-    if spreadsheet_id is None:
-        raise RosterError(f'"{spreadsheet}" is not a Google spreadsheet id or URL.')
+    spreadsheet_id = links.require_spreadsheet_id(spreadsheet)
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
         organisations.link_sheet(db, organisation, spreadsheet_id)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ..errors import SourceError
+
 SHEET_ID = re.compile(r"[a-zA-Z0-9_-]{20,}")  # the shape of a bare spreadsheet id
 _SHEET_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 _GID = re.compile(r"[#&?]gid=(\d+)")
@@ -29,6 +31,14 @@ def spreadsheet_id(text: str) -> str | None:
     if match := _SHEET_URL.search(text):
         return match.group(1)
     return text if SHEET_ID.fullmatch(text) else None
+
+
+def require_spreadsheet_id(text: str) -> str:
+    """The spreadsheet id in a link or a bare id; SourceError when the text is neither."""
+    found = spreadsheet_id(text)
+    if found is None:
+        raise SourceError(f'"{text}" is not a Google spreadsheet id or URL.')
+    return found
 
 
 def worksheet_id(link: str) -> int | None:
