@@ -22,7 +22,7 @@ from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
 from . import bp
 from .callers import sheet_caller, sheet_caller_of
-from .schemas import ImportSchema, SummarySchema, ValidateBody, ValidationResult
+from .schemas import ImportSchema, IssueSchema, SummarySchema, ValidateBody, ValidationResult
 from .views import body, worksheet_of
 
 log = logging.getLogger("roster.api")
@@ -42,7 +42,7 @@ class GroupSchema(Schema):
 class JobResultSchema(Schema):
     summary = fields.Nested(SummarySchema)
     groups = fields.List(fields.Nested(GroupSchema))
-    issues = fields.List(fields.Dict())
+    issues = fields.List(fields.Nested(IssueSchema))
     issues_total = fields.Integer()
     notes = fields.Dict(allow_none=True)
 
@@ -124,7 +124,8 @@ def _work(
 
     def validate() -> dict[str, Any]:
         checked = validate_source(db, sheets, spreadsheet_id, worksheet, member=member)
-        return ValidationResult().dump(checked)
+        result: dict[str, Any] = ValidationResult().dump(checked)
+        return result
 
     def work() -> None:
         try:
