@@ -108,15 +108,13 @@ def start_import(
         mode=mode,
         update_existing=update_existing,
     )
-    failed = failed_rows(checked.grid, checked.validation, plan.blocked)
-    run = runs.open_run(
+    run = clients.open_run(
         db,
         checked.organisation_id,
         request,
         checked.validation.rows,
-        len(plan.blocked),
+        failed_rows(checked.grid, checked.validation, plan.blocked),
         _stale(settings),
-        lambda session, run_id: clients.record_failed(session, run_id, failed),
     )
     return Started(plan.counts(), prepared, run)
 
