@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from . import organisations
 from .db import Database
@@ -12,17 +12,8 @@ from .roster.issues import a1
 from .roster.notes import cell_of
 from .roster.organisation import OrgSnapshot
 
-
-class ValueWriter(Protocol):
-    """What a sheet source offers to write values into cells (see sources.google_sheets)."""
-
-    def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid:
-        """The worksheet as a Grid."""
-
-    def write_values(
-        self, spreadsheet_id: str, sheet_id: int, values: dict[tuple[int, int], str]
-    ) -> int:
-        """Write the cells' new values in one request."""
+if TYPE_CHECKING:  # the one Sheets adapter; gspread loads only where a sheet is read
+    from .sources.google_sheets import GoogleSheets
 
 
 def suggested_values(grid: Grid, org: OrgSnapshot) -> dict[tuple[int, int], tuple[str | None, str]]:
@@ -43,7 +34,7 @@ def suggested_values(grid: Grid, org: OrgSnapshot) -> dict[tuple[int, int], tupl
 
 def apply_fixes(
     db: Database,
-    sheets: ValueWriter,
+    sheets: GoogleSheets,
     spreadsheet_id: str,
     worksheet: str | int | None,
     *,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from . import organisations
 from .db import Database
@@ -13,17 +13,8 @@ from .roster.issues import Issue
 from .roster.notes import plan_notes
 from .sources.locate import read_source
 
-
-class NoteWriter(Protocol):
-    """What a sheet source offers to put notes in cells (see sources.google_sheets)."""
-
-    def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid:
-        """The worksheet as a Grid."""
-
-    def write_notes(
-        self, spreadsheet_id: str, sheet_id: int, notes: dict[tuple[int, int], str]
-    ) -> int:
-        """Write (or, with '', clear) the cells' notes in one request."""
+if TYPE_CHECKING:  # the one Sheets adapter; gspread loads only where a sheet is read
+    from .sources.google_sheets import GoogleSheets
 
 
 @dataclass
@@ -62,7 +53,7 @@ class SheetValidation:
 
 def validate_source(
     db: Database,
-    sheets: NoteWriter,
+    sheets: GoogleSheets,
     source: str,
     worksheet: str | int | None,
     *,

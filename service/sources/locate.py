@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from ..errors import SourceError
 from ..roster.grid import Grid
@@ -15,15 +15,11 @@ from . import workbook
 from .links import SHEET_ID
 from .workbook import SUFFIXES
 
-
-class SheetReader(Protocol):
-    """What reading a Google spreadsheet takes (sources.google_sheets.GoogleSheets)."""
-
-    def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid:
-        """The worksheet as a Grid, in one request."""
+if TYPE_CHECKING:  # the one Sheets adapter; gspread loads only where a sheet is read
+    from .google_sheets import GoogleSheets
 
 
-def read_source(sheets: SheetReader, source: str, worksheet: str | int | None) -> Grid:
+def read_source(sheets: GoogleSheets, source: str, worksheet: str | int | None) -> Grid:
     """A .csv/.xlsx file from disk, or a Google spreadsheet in one request."""
     if is_file(source):
         return workbook.read_file(source, worksheet)
