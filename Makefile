@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python -m benchmarks.validate
 	$(BIN)/python -m benchmarks.sheets_calls
 	$(BIN)/python -m benchmarks.import_speed
+	$(BIN)/python -m benchmarks.admin
 
 # the sidebar in each state, as docs/apps_script/*.png (headless Chromium)
 screenshots: $(NODE_DEPS)

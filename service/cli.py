@@ -17,7 +17,7 @@ from .config import Settings
 from .db import Database
 from .errors import Findings, ImportBlocked, RosterError
 from .imports import jobs, report
-from .imports.clients import list_clients
+from .imports.clients import list_clients, outcomes
 from .imports.passwords import PasswordHashing
 from .imports.runs import ImportStatus
 from .roster.issues import Issue
@@ -188,6 +188,7 @@ def import_(
                 skip_invalid,
                 via_cli=True,
                 update_existing=update_existing,
+                can_fix=_has_fix(),
             )
             if fmt == "json":
                 _echo_json({**ValidationResult().dump(found), "message": why})
@@ -209,6 +210,7 @@ def import_(
                         via_cli=True,
                         dry_run=True,
                         update_existing=update_existing,
+                        can_fix=_has_fix(),
                     )
                 )
             said.append(
@@ -237,9 +239,15 @@ def import_(
             run = jobs.work(
                 db, sheets, hashing, settings, started.run.id, progress, started.prepared
             )
-    result = ImportSchema().dump(run)
+        unchanged = sum(1 for *_, outcome in outcomes(db, run.id) if outcome == "unchanged")
+    result = {**ImportSchema().dump(run), "unchanged": unchanged}
     lines = report.result_lines(
-        result, groups, source=source, is_file=is_file, update_existing=update_existing
+        result,
+        groups,
+        source=source,
+        is_file=is_file,
+        update_existing=update_existing,
+        can_fix=_has_fix(),
     )
     if run.message:
         lines.append(run.message)
@@ -402,6 +410,11 @@ def clients_list(org: str | None, fmt: str) -> None:
             f"  {c.gender}  {','.join(c.tags)}"
         )
     click.echo(f"{plural(len(listed), 'client')}.")
+
+
+def _has_fix() -> bool:
+    """Whether `roster fix` exists, so that advice never names a missing command."""
+    return "fix" in main.commands
 
 
 def _echo_json(document: dict[str, Any]) -> None:

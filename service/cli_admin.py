@@ -151,6 +151,18 @@ def members_remove(email: str, org: str | None) -> None:
     click.echo(f"{email.strip().lower()} removed.")
 
 
+@members.command(name="set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["admin", "pro"]))
+@option_org
+@friendly
+def members_set_role(email: str, role: str, org: str | None) -> None:
+    """Make a member an admin or a pro (the organisation's last admin stays an admin)."""
+    with database(Settings.from_env()) as db:
+        changed = setup.change_role(db, OPERATOR, org, email, role)
+    click.echo(f"{changed.email} is now {changed.role}.")
+
+
 # --- sheets ----------------------------------------------------------------------------------
 
 

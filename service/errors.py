@@ -4,7 +4,7 @@ person who must act on it.
 RosterError                a failure a user can act on: 400
 ├── SourceError            the roster could not be read (file, encoding, sheet access): 422
 │   └── SheetsUnavailable  the Sheets API kept failing after retries: 503
-│       └── NotesIncomplete  it stopped after some batches of a write went in; says how many
+│       └── WriteIncomplete  ...after some notes (or fixes) went in; says how many: 503
 ├── BadBody                a request body that is not the JSON object the API takes: 422
 ├── ImportBlocked          errors in the roster stop the import; carries the issues: 422
 ├── SheetTooLarge          beyond SPEC §9's limits: 413
@@ -67,7 +67,7 @@ class SheetsUnavailable(SourceError):
     title = "Google Sheets is not answering"
 
 
-class NotesIncomplete(SheetsUnavailable):
+class WriteIncomplete(SheetsUnavailable):
     """Google stopped answering after some batches of a write went in (each batch is whole)."""
 
     def __init__(self, written: int, total: int, what: str, again: str) -> None:

@@ -10,7 +10,7 @@ from .roster.engine import validate_grid
 from .roster.grid import Grid
 from .roster.issues import a1
 from .roster.notes import cell_of
-from .roster.organisation import OrgSnapshot
+from .roster.organisation import OrgRef, OrgSnapshot
 
 if TYPE_CHECKING:  # the one Sheets adapter; gspread loads only where a sheet is read
     from .sources.google_sheets import GoogleSheets
@@ -38,10 +38,12 @@ def apply_fixes(
     spreadsheet_id: str,
     worksheet: str | int | None,
     *,
+    organisation: OrgRef | None = None,
     member: str | None = None,
 ) -> dict[str, Any]:
     """Read the sheet once, fix it in one write, and say what changed and what is left."""
-    organisation = organisations.resolve(db, spreadsheet_id=spreadsheet_id, member=member)
+    if organisation is None:
+        organisation = organisations.resolve(db, spreadsheet_id=spreadsheet_id, member=member)
     org = organisations.snapshot(db, organisation.id)
     grid = sheets.read(spreadsheet_id, worksheet)
     changes = suggested_values(grid, org)

@@ -11,6 +11,7 @@ from .roster.engine import Validation, validate_grid
 from .roster.grid import Grid
 from .roster.issues import Issue
 from .roster.notes import plan_notes
+from .roster.organisation import OrgRef
 from .sources.locate import read_source
 
 if TYPE_CHECKING:  # the one Sheets adapter; gspread loads only where a sheet is read
@@ -57,15 +58,18 @@ def validate_source(
     source: str,
     worksheet: str | int | None,
     *,
+    organisation: OrgRef | None = None,
     slug: str | None = None,
     member: str | None = None,
 ) -> SheetValidation:
     """Validate a file or a spreadsheet for its organisation (organisations.resolve decides
-    which, and that `member` may); a spreadsheet also gets every note change in one write.
+    which, and that `member` may, unless the caller resolved it already); a spreadsheet also
+    gets every note change in one write.
 
     The source is read once, after the caller is authorised and before anything is written.
     """
-    organisation = organisations.resolve(db, slug=slug, spreadsheet_id=source, member=member)
+    if organisation is None:
+        organisation = organisations.resolve(db, slug=slug, spreadsheet_id=source, member=member)
     grid = read_source(sheets, source, worksheet)
     validation = validate_grid(grid, organisations.snapshot(db, organisation.id))
     if grid.sheet_id is None:

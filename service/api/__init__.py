@@ -35,6 +35,7 @@ def problem_response(status: int, title: str, detail: str, **extra: object) -> R
 def init_app(app: Flask) -> None:
     """Register the API's routes, /healthz, and one problem+json answer for every error."""
     from . import (  # noqa: F401  (importing them registers their routes on bp)
+        bodies,
         connect,
         history,
         openapi,
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
         views,
     )
 
+    bodies.install(app)  # bodies read after authorisation, within limits (bodies.py)
     app.register_blueprint(bp)
     app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
 

@@ -14,10 +14,10 @@ from flask import request
 
 from .. import extensions
 from ..admin import linking
-from ..admin.access import Actor, Page, Paging
+from ..admin.access import Actor, Page, Paging, organisation_for
 from ..auth import Authenticator, Caller
-from ..errors import BadBody
 from ..imports.runs import get_run
+from . import bodies
 
 
 def _authenticator() -> Authenticator:
@@ -62,14 +62,11 @@ def connect_caller() -> Caller:
     return _authenticator().identify(_header())
 
 
-def json_body(schema: Any) -> dict[str, Any]:
-    """The JSON body loaded by its schema; an empty body means every default."""
-    if not request.get_data(cache=True):
-        return schema.load({})
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise BadBody("The request body must be a JSON object.")
-    return schema.load(data)
+def admin_body(actor: Actor, slug: str, schema: Any, doing: str) -> dict[str, Any]:
+    """The body of an organisation write, read only once the actor is one of its admins."""
+    organisation_for(extensions.db(), actor, slug, admin=True, doing=doing)
+    bodies.authorised()
+    return bodies.json_body(schema)
 
 
 def page_of(schema: Any, key: str, page: Page[Any]) -> dict[str, Any]:

@@ -6,16 +6,20 @@ from typing import Any
 
 from .. import extensions
 from ..admin import linking, setup
+from ..admin.access import Page
 from . import admin_schemas as s
 from . import bp
-from .callers import json_body, org_actor, page_of, paging, query
+from .callers import admin_body, org_actor, page_of, paging, query
 
 
 @bp.get("/orgs")
 def orgs_list() -> Any:
     actor = org_actor()
-    found = setup.list_organisations(extensions.db(), actor)
-    return s.OrganisationsResult().dump({"organisations": found}), 200
+    wanted = paging(query(s.PagingQuery()))
+    found = setup.list_organisations(extensions.db(), actor)  # a person's few: paged here
+    start = (wanted.page - 1) * wanted.per_page
+    page = Page(found[start : start + wanted.per_page], wanted.page, wanted.per_page, len(found))
+    return page_of(s.OrganisationsResult(), "organisations", page), 200
 
 
 @bp.get("/orgs/<slug>/tags")
@@ -28,7 +32,7 @@ def tags_list(slug: str) -> Any:
 @bp.post("/orgs/<slug>/tags")
 def tags_add(slug: str) -> Any:
     actor = org_actor()
-    data = json_body(s.TagBody())
+    data = admin_body(actor, slug, s.TagBody(), "add tags")
     return s.TagResult().dump(
         {"tag": setup.add_tag(extensions.db(), actor, slug, data["name"])}
     ), 201
@@ -50,7 +54,7 @@ def attributes_list(slug: str) -> Any:
 @bp.post("/orgs/<slug>/attributes")
 def attributes_add(slug: str) -> Any:
     actor = org_actor()
-    data = json_body(s.AttributeBody())
+    data = admin_body(actor, slug, s.AttributeBody(), "add attributes")
     added = setup.add_attribute(
         extensions.db(), actor, slug, data["name"], data["type"], data.get("choices")
     )
@@ -60,7 +64,7 @@ def attributes_add(slug: str) -> Any:
 @bp.patch("/orgs/<slug>/attributes/<name>")
 def attributes_add_choices(slug: str, name: str) -> Any:
     actor = org_actor()
-    data = json_body(s.ChoicesBody())
+    data = admin_body(actor, slug, s.ChoicesBody(), "change attributes")
     changed = setup.add_choices(extensions.db(), actor, slug, name, data["choices"])
     return s.AttributeResult().dump({"attribute": changed}), 200
 
@@ -81,9 +85,17 @@ def members_list(slug: str) -> Any:
 @bp.post("/orgs/<slug>/members")
 def members_add(slug: str) -> Any:
     actor = org_actor()
-    data = json_body(s.MemberBody())
+    data = admin_body(actor, slug, s.MemberBody(), "add members")
     added = setup.add_member(extensions.db(), actor, slug, data["email"], data["role"])
     return s.MemberResult().dump({"member": added}), 201
+
+
+@bp.patch("/orgs/<slug>/members/<email>")
+def members_change_role(slug: str, email: str) -> Any:
+    actor = org_actor()
+    data = admin_body(actor, slug, s.RoleBody(), "change roles")
+    changed = setup.change_role(extensions.db(), actor, slug, email, data["role"])
+    return s.MemberResult().dump({"member": changed}), 200
 
 
 @bp.delete("/orgs/<slug>/members/<email>")
@@ -102,7 +114,7 @@ def sheets_list(slug: str) -> Any:
 @bp.post("/orgs/<slug>/sheets")
 def sheets_link(slug: str) -> Any:
     actor = org_actor()
-    data = json_body(s.SheetBody())
+    data = admin_body(actor, slug, s.SheetBody(), "link sheets")
     linked = setup.link_sheet(extensions.db(), actor, slug, data["spreadsheet_id"])
     return s.SheetResult().dump({"sheet": linked}), 201
 

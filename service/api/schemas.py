@@ -157,8 +157,8 @@ class FixResult(Schema):
     summary = fields.Nested(SummarySchema)
 
 
-class WriteProgressSchema(Schema):
-    """How much of a write to the sheet went in before Google stopped answering."""
+class WriteProgress(Schema):
+    """How much of a write went in before Google stopped answering (errors.WriteIncomplete)."""
 
     written = fields.Integer()
     total = fields.Integer()
@@ -176,8 +176,8 @@ class Problem(Schema):
     started_by = fields.String()
     started_at = fields.DateTime()
     import_id = fields.String()
-    notes = fields.Nested(WriteProgressSchema)
-    fixes = fields.Nested(WriteProgressSchema)
+    notes = fields.Nested(WriteProgress)
+    fixes = fields.Nested(WriteProgress)
 
 
 class ClientSchema(Schema):

@@ -18,12 +18,13 @@ from marshmallow import Schema, fields
 from .. import extensions, organisations, validation_jobs
 from ..db import Database
 from ..imports.runs import active_run
+from ..roster.organisation import OrgRef
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
 from . import bp
 from .callers import sheet_caller, sheet_caller_of
 from .schemas import ImportSchema, IssueSchema, SummarySchema, ValidateBody, ValidationResult
-from .views import body, worksheet_of
+from .views import body, sheet_organisation, worksheet_of
 
 log = logging.getLogger("roster.api")
 
@@ -72,15 +73,13 @@ class ActiveImportResult(Schema):
 def start_validation(spreadsheet_id: str) -> Any:
     """202 with the job (a new one, or the one already checking that worksheet)."""
     who = sheet_caller(spreadsheet_id)
+    organisation = sheet_organisation(spreadsheet_id, who)
     data = body(ValidateBody())
-    organisation = organisations.resolve(
-        extensions.db(), spreadsheet_id=spreadsheet_id, member=who.email
-    )
     worksheet = worksheet_of(data)
     db = extensions.db()
     started = validation_jobs.start_job(db, organisation.id, spreadsheet_id, worksheet, who.email)
     if started.created:
-        _work(db, extensions.sheets(), started.job["id"], who.email, spreadsheet_id, worksheet)
+        _work(db, extensions.sheets(), started.job["id"], organisation, spreadsheet_id, worksheet)
     location = url_for("api.validation_status", job_id=started.job["id"])
     dumped = ValidationJobResult().dump({"validation": started.job})
     return dumped, 202, {"Location": location}
@@ -104,9 +103,7 @@ def validation_status(job_id: str) -> tuple[dict[str, Any], int]:
 def active_import(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
     """The sheet's queued or running import (of `?worksheet_id=`), or null."""
     who = sheet_caller(spreadsheet_id)
-    organisation = organisations.resolve(
-        extensions.db(), spreadsheet_id=spreadsheet_id, member=who.email
-    )
+    organisation = sheet_organisation(spreadsheet_id, who)
     worksheet_id = request.args.get("worksheet_id", type=int)
     run = active_run(extensions.db(), organisation.id, spreadsheet_id, worksheet_id)
     return ActiveImportResult().dump({"import_": run}), 200
@@ -116,14 +113,14 @@ def _work(
     db: Database,
     sheets: GoogleSheets,
     job_id: str,
-    member: str,
+    organisation: OrgRef,
     spreadsheet_id: str,
     worksheet: str | int | None,
 ) -> None:
     """Validate in a thread of this instance; the result goes to the database for any instance."""
 
     def validate() -> dict[str, Any]:
-        checked = validate_source(db, sheets, spreadsheet_id, worksheet, member=member)
+        checked = validate_source(db, sheets, spreadsheet_id, worksheet, organisation=organisation)
         result: dict[str, Any] = ValidationResult().dump(checked)
         return result
 

@@ -25,7 +25,7 @@ from ..config import Settings, on_app_engine
 from ..errors import ConfigError, Forbidden, NotFound, RosterError, Unauthorized
 from ..imports import cloud_tasks, jobs
 from ..imports.runs import ImportStatus, get_run
-from . import bp, problem_response
+from . import bodies, bp, problem_response
 from .schemas import ImportResult
 
 log = logging.getLogger("roster.tasks")
@@ -107,6 +107,7 @@ def work_import(import_id: str) -> Any:
     if gate is None:
         raise NotFound("There is nothing at this address.")
     gate.check(request.headers)
+    bodies.authorised()  # the queue's own token, checked above: its body may be read
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or payload.get("import_id") != import_id:
         raise RosterError(

@@ -6,20 +6,21 @@ import logging
 import threading
 from typing import Any
 
-from flask import request, url_for
+from flask import url_for
 from marshmallow import Schema
 
 from .. import extensions, organisations
+from ..auth import Caller
 from ..config import Settings
 from ..db import Database
-from ..errors import BadBody
 from ..fixes import apply_fixes
 from ..imports import jobs
 from ..imports.passwords import PasswordHashing
 from ..imports.runs import get_run
+from ..roster.organisation import OrgRef
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
-from . import bp
+from . import bodies, bp
 from .callers import run_caller, sheet_caller
 from .schemas import (
     FixBody,
@@ -35,13 +36,8 @@ log = logging.getLogger("roster.api")
 
 
 def body(schema: Schema) -> dict[str, Any]:
-    """The JSON body loaded by its schema; an empty body means every default."""
-    if not request.get_data(cache=True):  # chunked bodies have no Content-Length: read them
-        return schema.load({})
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise BadBody('The request body must be a JSON object, such as {"worksheet_id": 0}.')
-    return schema.load(data)
+    """The JSON body loaded by its schema, once the caller is authorised (api/bodies.py)."""
+    return bodies.json_body(schema)
 
 
 def worksheet_of(data: dict[str, Any]) -> str | int | None:
@@ -49,13 +45,25 @@ def worksheet_of(data: dict[str, Any]) -> str | int | None:
     return data.get("worksheet_id", data.get("worksheet"))
 
 
+def sheet_organisation(spreadsheet_id: str, who: Caller) -> OrgRef:
+    """The organisation that owns the sheet, if the caller is one of its members: then the
+    request's body may be read (bodies.authorised), and the use case is handed the answer."""
+    found = organisations.resolve(extensions.db(), spreadsheet_id=spreadsheet_id, member=who.email)
+    bodies.authorised()
+    return found
+
+
 @bp.post("/sheets/<spreadsheet_id>/validate")
 def validate(spreadsheet_id: str) -> tuple[Any, int]:
     """Read the sheet, validate it, write its notes; answer the summary and the issues."""
-    who = sheet_caller(spreadsheet_id)
+    organisation = sheet_organisation(spreadsheet_id, sheet_caller(spreadsheet_id))
     data = body(ValidateBody())
     checked = validate_source(
-        extensions.db(), extensions.sheets(), spreadsheet_id, worksheet_of(data), member=who.email
+        extensions.db(),
+        extensions.sheets(),
+        spreadsheet_id,
+        worksheet_of(data),
+        organisation=organisation,
     )
     log.info(
         "validated sheet=%s rows=%d errors=%d",
@@ -70,6 +78,7 @@ def validate(spreadsheet_id: str) -> tuple[Any, int]:
 def start_import(spreadsheet_id: str) -> Any:
     """Start an import (202 and where to poll it), or answer a dry run's plan (200)."""
     who = sheet_caller(spreadsheet_id)
+    organisation = sheet_organisation(spreadsheet_id, who)
     data = body(ImportBody())
     settings, db, sheets = extensions.settings(), extensions.db(), extensions.sheets()
     started = jobs.start_import(
@@ -79,7 +88,7 @@ def start_import(spreadsheet_id: str) -> Any:
         spreadsheet_id,
         worksheet_of(data),
         who.email,
-        member=who.email,
+        organisation=organisation,
         mode=data["mode"],
         update_existing=data["update_existing"],
         dry_run=data["dry_run"],
@@ -133,9 +142,13 @@ def import_status(import_id: str) -> tuple[Any, int]:
 @bp.post("/sheets/<spreadsheet_id>/fix")
 def fix(spreadsheet_id: str) -> tuple[Any, int]:
     """Write every unambiguous fix in one request; answer what changed and what is left."""
-    who = sheet_caller(spreadsheet_id)
+    organisation = sheet_organisation(spreadsheet_id, sheet_caller(spreadsheet_id))
     data = body(FixBody())
     fixed = apply_fixes(
-        extensions.db(), extensions.sheets(), spreadsheet_id, worksheet_of(data), member=who.email
+        extensions.db(),
+        extensions.sheets(),
+        spreadsheet_id,
+        worksheet_of(data),
+        organisation=organisation,
     )
     return FixResult().dump(fixed), 200

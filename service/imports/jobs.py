@@ -20,6 +20,7 @@ from ..db import Database
 from ..errors import ImportBlocked, RosterError
 from ..roster.engine import Validation, validate_grid
 from ..roster.notes import plan_result_notes
+from ..roster.organisation import OrgRef
 from ..roster.wording import plural
 from ..sources.locate import read_source
 from ..validation import validate_source
@@ -72,6 +73,7 @@ def start_import(
     worksheet: str | int | None,
     started_by: str,
     *,
+    organisation: OrgRef | None = None,
     slug: str | None = None,
     member: str | None = None,
     mode: str = "all_or_nothing",
@@ -80,9 +82,11 @@ def start_import(
 ) -> Started:
     """Validate (writing notes to a sheet), then plan, then open a run unless it is a dry run.
 
-    `slug` and `member` choose the organisation as validate_source does.
+    `organisation`, `slug` and `member` choose the organisation as validate_source does.
     """
-    checked = validate_source(db, sheets, source, worksheet, slug=slug, member=member)
+    checked = validate_source(
+        db, sheets, source, worksheet, organisation=organisation, slug=slug, member=member
+    )
     plan = plan_import(checked.validation, mode, update_existing)
     prepared = Prepared(checked.validation, plan, checked.grid.sheet_id)
     if dry_run:

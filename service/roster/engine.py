@@ -114,6 +114,12 @@ class _FieldRunner:
         self.prefix = {"email_address": "email", "initial_password": "password"}.get(
             name, name.split(":")[0]
         )
+        # how messages name the column: "email address", 'attribute "Plan"'
+        self.label = (
+            f'attribute "{name.split(":", 1)[1]}"'
+            if name.startswith("attribute:")
+            else name.replace("_", " ")
+        )
         # Field.deserialize minus what a string cell never needs (missing/None handling); run
         # directly, since unique columns (emails, passwords) call it once per row
         self._convert = declared._deserialize
@@ -169,12 +175,12 @@ class _FieldRunner:
         if any(ch in INVISIBLE for ch in ends):
             return Problem(
                 f"{self.prefix}.invisible_characters",
-                "The value starts or ends with invisible characters (zero-width or "
+                f"The {self.label} starts or ends with invisible characters (zero-width or "
                 "no-break spaces): remove them.",
             )
         return Problem(
             f"{self.prefix}.surrounding_spaces",
-            "The value starts or ends with spaces or line breaks: remove them.",
+            f"The {self.label} starts or ends with spaces or line breaks: remove them.",
         )
 
     def _safe_fix(self, value: str, stripped: str) -> str | None:

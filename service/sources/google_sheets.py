@@ -32,7 +32,7 @@ from gspread.http_client import HTTPClient
 from gspread.urls import SPREADSHEET_URL
 
 from ..config import Settings
-from ..errors import Forbidden, NotesIncomplete, NotFound, SheetsUnavailable, SourceError
+from ..errors import Forbidden, NotFound, SheetsUnavailable, SourceError, WriteIncomplete
 from ..roster.engine import MAX_ROWS, check_size
 from ..roster.grid import Grid
 from . import sheets_json
@@ -241,7 +241,7 @@ class GoogleSheets:
 
         Notes go top to bottom, and clearing stale notes comes last: if Google stops answering
         part-way, what is in the sheet is every issue of the rows above, and the error says how
-        many were written (NotesIncomplete).
+        many were written (errors.WriteIncomplete).
         """
         ordered = sorted(notes.items(), key=lambda item: (not item[1], item[0]))
         return self._update_cells(
@@ -308,7 +308,7 @@ class GoogleSheets:
                     client.post_json(url, b'{"requests":[' + b",".join(batch) + b"]}", budget)
                 except SheetsUnavailable as failure:
                     if written:
-                        raise NotesIncomplete(written, total, *what) from failure
+                        raise WriteIncomplete(written, total, *what) from failure
                     raise
                 sent += 1
                 written += len(batch)

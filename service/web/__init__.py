@@ -28,6 +28,15 @@ def check() -> tuple[str, int]:
     needs a token (a browser form has none, so in production the console waits for IAP).
     """
     caller = extensions.authenticator().verify(request.headers.get("Authorization"))
+    try:
+        # membership first: only a member's file is ever parsed (the form's envelope is
+        # streamed to a temporary file by Werkzeug, within ROSTER_MAX_UPLOAD_BYTES)
+        organisation = organisations.resolve(
+            extensions.db(), slug=request.form.get("org") or None, member=caller.email
+        )
+        snapshot = organisations.snapshot(extensions.db(), organisation.id)
+    except RosterError as error:
+        return render_template("index.html", error=str(error)), error.status
     upload = request.files.get("roster")
     if upload is None or not upload.filename:
         return render_template("index.html", error="Choose a .csv or .xlsx file first."), 400
@@ -36,10 +45,6 @@ def check() -> tuple[str, int]:
         if suffix not in workbook.SUFFIXES:
             raise RosterError(f"{upload.filename}: Roster reads .csv and .xlsx files.")
         grid = workbook.read_bytes(upload.read(), suffix, upload.filename)
-        organisation = organisations.resolve(
-            extensions.db(), slug=request.form.get("org") or None, member=caller.email
-        )
-        snapshot = organisations.snapshot(extensions.db(), organisation.id)
         validation = validate_grid(grid, snapshot)
     except RosterError as error:
         return render_template("index.html", error=str(error)), error.status

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from service.cli import main
+
 EXAMPLES = Path(__file__).parents[2] / "examples"
 HEADER = "email_address,initial_password,first_name,last_name,birthdate,gender,tag"
 
@@ -346,7 +348,8 @@ def test_skip_invalid_on_the_example_names_the_rows_it_left_out_and_why(run_cli)
     assert "Left out 5 rows with errors:" in out
     assert "  email address also in another row: rows 2 and 6" in out
     assert "  birthdate not a real date: row 5" in out
-    assert "roster fix" in out and "--annotate" in out and "note" not in out.lower()
+    assert "--annotate" in out and "note" not in out.lower()
+    assert ("roster fix" in out) == ("fix" in main.commands)  # never a missing command
     assert "skip-invalid" not in out
 
 
@@ -370,3 +373,30 @@ def test_the_readme_shows_what_validate_really_prints_for_the_example(run_cli):
     run_cli("demo")
     _, out, _ = run_cli("validate", str(EXAMPLES / "roster.csv"))
     assert out == shown
+
+
+def test_update_existing_with_two_real_changes_reports_two_updated_and_the_rest_unchanged(
+    run_cli, tmp_path
+):
+    rows = [
+        "ann@example.com,Abcdef1!x,Ann,Lee,19800101,female,",
+        "bob@example.com,Abcdef1!y,Bob,Ray,19810202,male,",
+        "cy@example.com,Abcdef1!z,Cy,Fox,19820303,male,",
+    ]
+    run_cli("import", write(tmp_path, "first.csv", HEADER, *rows))
+    changed = [rows[0].replace(",Lee,", ",Lee-Hart,"), rows[1].replace("19810202", "19810203")]
+    code, out, _ = run_cli(
+        "import", write(tmp_path, "again.csv", HEADER, *changed, rows[2]), "--update-existing"
+    )
+    assert code == 0, out
+    assert "Import succeeded: 0 created, 2 updated, 1 unchanged, 0 skipped." in out
+    assert out.count("Passwords are never changed") == 1 and "tags are only added" in out
+
+
+def test_the_readme_shows_what_an_import_with_skip_invalid_really_prints(run_cli, tmp_path):
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```\nPlan: 2 to create") + len("```\n")
+    shown = readme[start : readme.index("```", start)]
+    run_cli("demo")
+    _, out, _ = run_cli("import", str(EXAMPLES / "roster.csv"), "--skip-invalid")
+    assert out.replace(str(EXAMPLES / "roster.csv"), "examples/roster.csv") == shown
