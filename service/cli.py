@@ -104,7 +104,8 @@ def validate(
     settings = Settings.from_env()
     with database(settings) as db:
         sheets = _sheets(settings)
-        checked = validate_source(db, sheets, where, tab, slug=org)
+        organisation = organisations.resolve(db, slug=org, spreadsheet_id=where)
+        checked = validate_source(db, sheets, where, tab, organisation)
         if annotate:
             workbook.annotate(source, checked.grid, checked.issues, annotate)
     if fmt == "json":

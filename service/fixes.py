@@ -37,13 +37,9 @@ def apply_fixes(
     sheets: GoogleSheets,
     spreadsheet_id: str,
     worksheet: str | int | None,
-    *,
-    organisation: OrgRef | None = None,
-    member: str | None = None,
+    organisation: OrgRef,
 ) -> dict[str, Any]:
     """Read the sheet once, fix it in one write, and say what changed and what is left."""
-    if organisation is None:
-        organisation = organisations.resolve(db, spreadsheet_id=spreadsheet_id, member=member)
     org = organisations.snapshot(db, organisation.id)
     grid = sheets.read(spreadsheet_id, worksheet)
     changes = suggested_values(grid, org)

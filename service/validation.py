@@ -57,21 +57,18 @@ def validate_source(
     sheets: GoogleSheets,
     source: str,
     worksheet: str | int | None,
-    *,
-    organisation: OrgRef | None = None,
-    slug: str | None = None,
-    member: str | None = None,
+    organisation: OrgRef,
 ) -> SheetValidation:
-    """Validate a file or a spreadsheet for its organisation (organisations.resolve decides
-    which, and that `member` may, unless the caller resolved it already); a spreadsheet also
-    gets every note change in one write.
+    """Validate a file or a spreadsheet for its organisation; a spreadsheet also gets every note
+    change in one write.
 
-    The source is read once, after the caller is authorised and before anything is written.
+    The caller resolved the organisation (organisations.resolve: the API before it reads the
+    body, the CLI from --org), so the source is read once, by someone allowed to, before
+    anything is written.
     """
-    if organisation is None:
-        organisation = organisations.resolve(db, slug=slug, spreadsheet_id=source, member=member)
+    snapshot = organisations.snapshot(db, organisation.id)
     grid = read_source(sheets, source, worksheet)
-    validation = validate_grid(grid, organisations.snapshot(db, organisation.id))
+    validation = validate_grid(grid, snapshot)
     if grid.sheet_id is None:
         return SheetValidation(validation, grid, organisation.id, in_sheet=False)
     changes, hidden = plan_notes(grid.notes, validation.issues)

@@ -56,14 +56,15 @@ def sheet_organisation(spreadsheet_id: str, who: Caller) -> OrgRef:
 @bp.post("/sheets/<spreadsheet_id>/validate")
 def validate(spreadsheet_id: str) -> tuple[Any, int]:
     """Read the sheet, validate it, write its notes; answer the summary and the issues."""
-    organisation = sheet_organisation(spreadsheet_id, sheet_caller(spreadsheet_id))
+    who = sheet_caller(spreadsheet_id)
+    organisation = sheet_organisation(spreadsheet_id, who)
     data = body(ValidateBody())
     checked = validate_source(
         extensions.db(),
         extensions.sheets(),
         spreadsheet_id,
         worksheet_of(data),
-        organisation=organisation,
+        organisation,
     )
     log.info(
         "validated sheet=%s rows=%d errors=%d",
@@ -142,13 +143,14 @@ def import_status(import_id: str) -> tuple[Any, int]:
 @bp.post("/sheets/<spreadsheet_id>/fix")
 def fix(spreadsheet_id: str) -> tuple[Any, int]:
     """Write every unambiguous fix in one request; answer what changed and what is left."""
-    organisation = sheet_organisation(spreadsheet_id, sheet_caller(spreadsheet_id))
+    who = sheet_caller(spreadsheet_id)
+    organisation = sheet_organisation(spreadsheet_id, who)
     data = body(FixBody())
     fixed = apply_fixes(
         extensions.db(),
         extensions.sheets(),
         spreadsheet_id,
         worksheet_of(data),
-        organisation=organisation,
+        organisation,
     )
     return FixResult().dump(fixed), 200

@@ -82,11 +82,12 @@ def start_import(
 ) -> Started:
     """Validate (writing notes to a sheet), then plan, then open a run unless it is a dry run.
 
-    `organisation`, `slug` and `member` choose the organisation as validate_source does.
+    `organisation` is the one the caller resolved; without it `slug` and `member` choose it
+    (organisations.resolve).
     """
-    checked = validate_source(
-        db, sheets, source, worksheet, organisation=organisation, slug=slug, member=member
-    )
+    if organisation is None:
+        organisation = organisations.resolve(db, slug=slug, spreadsheet_id=source, member=member)
+    checked = validate_source(db, sheets, source, worksheet, organisation)
     plan = plan_import(checked.validation, mode, update_existing)
     prepared = Prepared(checked.validation, plan, checked.grid.sheet_id)
     if dry_run:
