@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import click
@@ -15,14 +17,16 @@ from . import migrate, organisations
 from .api.schemas import ClientList, ImportSchema, ValidationResult
 from .config import Settings
 from .db import Database
-from .errors import Findings, ImportBlocked, RosterError
+from .errors import Findings, ImportBlocked, RosterError, SourceError
+from .fixes import apply_fixes, fix_file
 from .imports import jobs, report
 from .imports.clients import list_clients, outcomes
 from .imports.passwords import PasswordHashing
 from .imports.runs import ImportStatus
 from .roster.issues import Issue
 from .roster.wording import plural
-from .sources import links, locate, workbook
+from .sources import links, locate
+from .sources.annotate import annotate as write_annotated
 from .validation import validate_source
 
 if TYPE_CHECKING:
@@ -97,7 +101,7 @@ option_worksheet = click.option(
 def validate(
     source: str, worksheet: str | None, org: str | None, fmt: str, annotate: str | None
 ) -> None:
-    """Check SOURCE (a .csv/.xlsx file, or a Google spreadsheet id or URL)."""
+    """Check SOURCE (a .csv/.xlsx/.ods file, or a Google spreadsheet id or URL)."""
     where, tab = links.parse(source, worksheet)
     if annotate and links.SHEET_ID.fullmatch(where):
         _fail("--annotate works on files; a Google Sheet gets notes in its cells.")
@@ -105,13 +109,16 @@ def validate(
     with database(settings) as db:
         sheets = _sheets(settings)
         organisation = organisations.resolve(db, slug=org, spreadsheet_id=where)
-        checked = validate_source(db, sheets, where, tab, organisation)
+        checked = validate_source(db, sheets, where, tab, organisation.id)
         if annotate:
-            workbook.annotate(source, checked.grid, checked.issues, annotate)
+            write_annotated(source, checked.grid, checked.issues, annotate)
     if fmt == "json":
         _echo_json(ValidationResult().dump(checked))
     else:
+        click.echo(f"Worksheet read: {_tab(checked.grid)}")
         _print_issues(checked.validation)
+        if not checked.in_sheet and any(i.fix is not None for i in checked.issues):
+            click.echo(f"Apply the suggested fixes to a copy: roster fix {source} -o FIXED")
         if notes := checked.notes:
             click.echo(
                 f"Sheet notes: {notes['written']:,} written, {notes['cleared']:,} cleared, "
@@ -120,6 +127,15 @@ def validate(
         if annotate:
             click.echo(f"Annotated copy written to {annotate}.")
     sys.exit(EXIT_ERRORS if checked.summary["errors"] else EXIT_OK)
+
+
+def _tab(grid: Any) -> str:
+    """The tab read, and the other tabs a workbook has, so that a wrong guess shows."""
+    others = [t for t in grid.tabs if t != grid.title]
+    if not others:
+        return f'"{grid.title}"'
+    listed = ", ".join(f'"{t}"' for t in others)
+    return f'"{grid.title}" (other tabs: {listed}; choose one with --worksheet TITLE)'
 
 
 def _print_issues(validation: Findings) -> None:
@@ -138,6 +154,74 @@ def _print_issues(validation: Findings) -> None:
 
 def _label(issue: Issue) -> str:
     return "error  " if issue.is_error else "warning"
+
+
+@main.command()
+@click.argument("source")
+@click.option("-o", "--output", metavar="OUT", help="Where to write the fixed copy of a file.")
+@option_worksheet
+@option_org
+@friendly
+def fix(source: str, output: str | None, worksheet: str | None, org: str | None) -> None:
+    """Apply every unambiguous fix: to a copy of a file (-o OUT), or in a Google Sheet."""
+    where, sheet = links.parse(source, worksheet)
+    is_file = locate.is_file(where)
+    if is_file:
+        _check_copy(source, output)
+    settings = Settings.from_env()
+    with database(settings) as db:
+        organisation = organisations.resolve(db, slug=org, spreadsheet_id=where)
+        if is_file:
+            assert output is not None
+            snapshot = organisations.snapshot(db, organisation.id)
+            result = _fix_into(source, output, snapshot, sheet)
+        else:
+            result = apply_fixes(db, _sheets(settings), where, sheet, organisation.id)
+    if "worksheet" in result:
+        click.echo(f'Worksheet fixed: "{result["worksheet"]}"')
+    for change in result["changed"]:
+        click.echo(f"{change['cell']}  {change['field']}  -> {change['value']}")
+    where = f"; copy written to {output}" if is_file else " in the sheet"
+    click.echo(f"{len(result['changed'])} cells changed{where}.")
+    s = result["summary"]
+    click.echo(
+        f"Left: {s['rows']} rows, {s['errors']} errors, {s['warnings']} warnings"
+        + (" (none has a safe fix: see roster validate)." if s["errors"] else ".")
+    )
+    sys.exit(EXIT_ERRORS if s["errors"] else EXIT_OK)
+
+
+def _check_copy(source: str, output: str | None) -> None:
+    """A fix writes a new file of the same format and never changes the original."""
+    if not output:
+        _fail("roster fix on a file needs -o OUT, the copy to write (SOURCE is never changed).")
+    assert output is not None
+    if Path(output).suffix.lower() != Path(source).suffix.lower():
+        _fail(
+            f"-o {output}: the fixed copy keeps the format of {source}; "
+            f"name it *{Path(source).suffix}."
+        )
+    if Path(output).resolve() == Path(source).resolve():
+        _fail("-o must name a new file: roster fix never changes SOURCE itself.")
+
+
+def _fix_into(source: str, output: str, snapshot: Any, worksheet: str | int | None) -> Any:
+    """Fix a file into OUT, written whole or not at all."""
+    try:
+        data = Path(source).read_bytes()
+    except OSError as error:
+        raise SourceError(f"{source}: cannot be read ({error.strerror}).") from error
+    target = Path(output)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with partial.open("wb") as out:
+            result = fix_file(data, source, snapshot, out, worksheet)
+        os.replace(partial, target)
+    except OSError as error:
+        raise SourceError(f"{output}: cannot be written ({error.strerror}).") from error
+    finally:
+        partial.unlink(missing_ok=True)
+    return result
 
 
 @main.command(name="import")

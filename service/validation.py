@@ -11,7 +11,6 @@ from .roster.engine import Validation, validate_grid
 from .roster.grid import Grid
 from .roster.issues import Issue
 from .roster.notes import plan_notes
-from .roster.organisation import OrgRef
 from .sources.locate import read_source
 
 if TYPE_CHECKING:  # the one Sheets adapter; gspread loads only where a sheet is read
@@ -24,7 +23,6 @@ class SheetValidation:
 
     validation: Validation
     grid: Grid
-    organisation_id: int
     in_sheet: bool = True  # False for a file: nothing was written anywhere
     notes_written: int = 0
     notes_cleared: int = 0
@@ -34,6 +32,11 @@ class SheetValidation:
     def summary(self) -> dict[str, int]:
         """Rows read, errors and warnings found."""
         return self.validation.summary
+
+    @property
+    def worksheet(self) -> str:
+        """The tab read (a CSV file's name): output always names it (SPEC §2 Files)."""
+        return self.grid.title
 
     @property
     def issues(self) -> list[Issue]:
@@ -57,7 +60,7 @@ def validate_source(
     sheets: GoogleSheets,
     source: str,
     worksheet: str | int | None,
-    organisation: OrgRef,
+    organisation_id: int,
 ) -> SheetValidation:
     """Validate a file or a spreadsheet for its organisation; a spreadsheet also gets every note
     change in one write.
@@ -66,15 +69,13 @@ def validate_source(
     body, the CLI from --org), so the source is read once, by someone allowed to, before
     anything is written.
     """
-    snapshot = organisations.snapshot(db, organisation.id)
+    snapshot = organisations.snapshot(db, organisation_id)
     grid = read_source(sheets, source, worksheet)
     validation = validate_grid(grid, snapshot)
     if grid.sheet_id is None:
-        return SheetValidation(validation, grid, organisation.id, in_sheet=False)
+        return SheetValidation(validation, grid, in_sheet=False)
     changes, hidden = plan_notes(grid.notes, validation.issues)
     if changes:
         sheets.write_notes(source, grid.sheet_id, changes)
     cleared = sum(1 for text in changes.values() if not text)
-    return SheetValidation(
-        validation, grid, organisation.id, True, len(changes) - cleared, cleared, hidden
-    )
+    return SheetValidation(validation, grid, True, len(changes) - cleared, cleared, hidden)

@@ -20,7 +20,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @bp.before_request
 def limit_body() -> None:
-    """API bodies are small JSON; only the console's upload may be large."""
+    """API bodies are small JSON; a roster file's route raises it (bodies.authorised)."""
     request.max_content_length = extensions.settings().max_body_bytes
 
 
@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     from . import (  # noqa: F401  (importing them registers their routes on bp)
         bodies,
         connect,
+        files,
         history,
         openapi,
         organisations,

@@ -7,7 +7,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from . import admin_openapi, bp, schemas
+from . import admin_openapi, bp, files, schemas
 
 _PROBLEM = {"application/problem+json": {"schema": "Problem"}}
 
@@ -136,6 +136,7 @@ def build_spec() -> dict[str, Any]:
             }
         },
     )
+    files.document(spec, _problems, _json)
     from .sheet_jobs import document
 
     document(spec, _problems, _json, sheet)

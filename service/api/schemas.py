@@ -87,6 +87,7 @@ class NotesSchema(Schema):
 class ValidationResult(Schema):
     """A validation; `notes` only for a spreadsheet (a file is written nowhere)."""
 
+    worksheet = fields.String(metadata={"description": "the tab read (a CSV file's name)"})
     summary = fields.Nested(SummarySchema)
     issues = fields.List(fields.Nested(IssueSchema))
     notes = fields.Nested(NotesSchema, allow_none=True)

@@ -120,7 +120,7 @@ def _work(
     """Validate in a thread of this instance; the result goes to the database for any instance."""
 
     def validate() -> dict[str, Any]:
-        checked = validate_source(db, sheets, spreadsheet_id, worksheet, organisation)
+        checked = validate_source(db, sheets, spreadsheet_id, worksheet, organisation.id)
         result: dict[str, Any] = ValidationResult().dump(checked)
         return result
 

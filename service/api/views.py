@@ -64,7 +64,7 @@ def validate(spreadsheet_id: str) -> tuple[Any, int]:
         extensions.sheets(),
         spreadsheet_id,
         worksheet_of(data),
-        organisation,
+        organisation.id,
     )
     log.info(
         "validated sheet=%s rows=%d errors=%d",
@@ -89,7 +89,7 @@ def start_import(spreadsheet_id: str) -> Any:
         spreadsheet_id,
         worksheet_of(data),
         who.email,
-        organisation=organisation,
+        organisation_id=organisation.id,
         mode=data["mode"],
         update_existing=data["update_existing"],
         dry_run=data["dry_run"],
@@ -108,9 +108,14 @@ def dispatch(
     hashing: PasswordHashing,
     run_id: str,
     prepared: jobs.Prepared | None = None,
+    in_process: bool = False,
 ) -> None:
-    """Hand the run to a worker: a thread here (carrying the plan), or Cloud Tasks."""
-    if settings.tasks == "cloud-tasks":
+    """Hand the run to a worker: a thread here (carrying the plan), or Cloud Tasks.
+
+    An uploaded file's run is always `in_process`: its bytes live only in this request's
+    memory (docs/decisions.md), so no other instance could read them.
+    """
+    if settings.tasks == "cloud-tasks" and not in_process:
         from ..imports.cloud_tasks import enqueue
 
         enqueue(settings, run_id)
@@ -151,6 +156,6 @@ def fix(spreadsheet_id: str) -> tuple[Any, int]:
         extensions.sheets(),
         spreadsheet_id,
         worksheet_of(data),
-        organisation,
+        organisation.id,
     )
     return FixResult().dump(fixed), 200

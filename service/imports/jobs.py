@@ -20,10 +20,9 @@ from ..db import Database
 from ..errors import ImportBlocked, RosterError
 from ..roster.engine import Validation, validate_grid
 from ..roster.notes import plan_result_notes
-from ..roster.organisation import OrgRef
 from ..roster.wording import plural
 from ..sources.locate import read_source
-from ..validation import validate_source
+from ..validation import SheetValidation, validate_source
 from . import clients, runs
 from .outcomes import UPDATE_RULES, failed_rows
 from .passwords import PasswordHashing
@@ -73,21 +72,25 @@ def start_import(
     worksheet: str | int | None,
     started_by: str,
     *,
-    organisation: OrgRef | None = None,
+    organisation_id: int | None = None,
     slug: str | None = None,
     member: str | None = None,
     mode: str = "all_or_nothing",
     update_existing: bool = False,
     dry_run: bool = False,
+    checked: SheetValidation | None = None,
 ) -> Started:
     """Validate (writing notes to a sheet), then plan, then open a run unless it is a dry run.
 
-    `organisation` is the one the caller resolved; without it `slug` and `member` choose it
-    (organisations.resolve).
+    `organisation_id` is the one the caller resolved; without it `slug` and `member` choose it
+    (organisations.resolve). An uploaded file arrives already read and validated as `checked`.
     """
-    if organisation is None:
-        organisation = organisations.resolve(db, slug=slug, spreadsheet_id=source, member=member)
-    checked = validate_source(db, sheets, source, worksheet, organisation)
+    if organisation_id is None:
+        organisation_id = organisations.resolve(
+            db, slug=slug, spreadsheet_id=source, member=member
+        ).id
+    if checked is None:
+        checked = validate_source(db, sheets, source, worksheet, organisation_id)
     plan = plan_import(checked.validation, mode, update_existing)
     prepared = Prepared(checked.validation, plan, checked.grid.sheet_id)
     if dry_run:
@@ -115,7 +118,7 @@ def start_import(
     )
     run = clients.open_run(
         db,
-        checked.organisation_id,
+        organisation_id,
         request,
         checked.validation.rows,
         failed_rows(checked.grid, checked.validation, plan.blocked),

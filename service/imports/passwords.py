@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import threading
+import time
+import weakref
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 from argon2 import PasswordHasher, Type
 
-from ..config import Settings
+from ..config import Settings, on_app_engine
+from ..errors import ConfigError
 
 # OWASP's recommended minimum for argon2id: 19 MiB of memory, 2 iterations, 1 lane.
 PROFILES = {
@@ -19,6 +23,7 @@ PROFILES = {
 }
 
 _hasher: PasswordHasher | None = None
+PARENT_CHECK_SECONDS = 0.5  # how often a worker looks whether the server is still there
 
 
 def make_hasher(profile: str) -> PasswordHasher:
@@ -32,9 +37,48 @@ def make_hasher(profile: str) -> PasswordHasher:
     )
 
 
+def check_profile(profile: str) -> None:
+    """Refuse, at start, a profile that does not exist, or the weak one on App Engine."""
+    if profile not in PROFILES:
+        raise ConfigError(
+            f"ROSTER_ARGON2_PROFILE must be {' or '.join(PROFILES)}, not {profile!r}."
+        )
+    if profile == "test" and on_app_engine():
+        raise ConfigError(
+            "ROSTER_ARGON2_PROFILE=test hashes passwords with parameters fit only for tests "
+            "and will not run on App Engine: set it to production."
+        )
+
+
 def _init_worker(profile: str) -> None:
     global _hasher
     _hasher = make_hasher(profile)
+
+
+def _init_pool_worker(profile: str, server: int) -> None:
+    """A pool worker: its hasher, and a watch that ends it when the server is gone."""
+    _init_worker(profile)
+    parent = os.getppid()  # the forkserver, which itself ends when the server does
+    threading.Thread(
+        target=_watch_parent, args=(parent, server), name="parent-watch", daemon=True
+    ).start()
+
+
+def _watch_parent(parent: int, server: int) -> None:
+    """Exit once the server or the forkserver has died (a SIGKILLed server runs no atexit)."""
+    while os.getppid() == parent and _alive(server):
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _hash_slice(passwords: list[str]) -> list[str]:
@@ -50,6 +94,7 @@ class PasswordHashing:
     """
 
     def __init__(self, profile: str = "production", workers: int = 0) -> None:
+        check_profile(profile)
         self.profile = profile
         self.workers = workers or os.cpu_count() or 1
         self._pool: Executor | None = None
@@ -80,8 +125,14 @@ class PasswordHashing:
             # forkserver: safe to start from a threaded web server
             context = multiprocessing.get_context("forkserver")
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_init_worker, initargs=(self.profile,)
+                self.workers,
+                mp_context=context,
+                initializer=_init_pool_worker,
+                initargs=(self.profile, os.getpid()),
             )
+            # closed when the server exits; a server that is killed instead is noticed by
+            # each worker's watch (_watch_parent)
+            atexit.register(_close_at_exit, weakref.ref(self))
         return self._pool
 
     def close(self) -> None:
@@ -90,8 +141,19 @@ class PasswordHashing:
             self._pool.shutdown()
             self._pool = None
 
+    def worker_pids(self) -> list[int]:
+        """The pool's processes (none until the first large chunk starts it)."""
+        pool = self._pool
+        return list(getattr(pool, "_processes", None) or {}) if pool is not None else []
+
     def __enter__(self) -> PasswordHashing:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _close_at_exit(hashing: weakref.ref[PasswordHashing]) -> None:
+    alive = hashing()
+    if alive is not None:
+        alive.close()

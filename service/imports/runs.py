@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 from ..db import Database
 from ..errors import ImportRunning, NotFound
 from ..models import ImportRun, utcnow
+from ..sources import locate
 
 STALE_AFTER = dt.timedelta(seconds=60)
 
@@ -80,7 +82,13 @@ class ImportStatus:
 def lock_key(organisation_id: int, request: ImportRequest) -> str:
     """What makes two runs "the same sheet": organisation, source and worksheet."""
     sheet = request.worksheet_id if request.worksheet_id is not None else request.worksheet_title
-    return f"{organisation_id}:{request.source}:{sheet or ''}"
+    return f"{organisation_id}:{source_key(request.source)}:{sheet or ''}"
+
+
+def source_key(source: str) -> str:
+    """A file as its resolved absolute path (`r.csv`, `./r.csv` and `/abs/r.csv` are one file,
+    a symbolic link is its target); a spreadsheet id as it is (docs/decisions.md)."""
+    return str(Path(source).resolve()) if locate.is_file(source) else source
 
 
 def open_in(

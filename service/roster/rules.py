@@ -360,11 +360,18 @@ def _fix_boolean(value: str) -> str | None:
     return value.upper() if value.upper() in ("TRUE", "FALSE") else None
 
 
-def attribute_field(definition: AttributeDefinition) -> fields.Field:
+def fix_any_decimal_comma(value: str) -> str | None:
+    """72,5 and 1,500 -> 72.5 and 1.500, for a file that writes every number with a decimal comma
+    (a `;` CSV), where a comma never groups thousands."""
+    return value.replace(",", ".") if re.fullmatch(r"[+-]?\d+,\d+", value) else None
+
+
+def attribute_field(definition: AttributeDefinition, decimal_comma: bool = False) -> fields.Field:
     """The field for one `attribute:<Name>` column, by the attribute's type."""
     label = f'attribute "{definition.name}"'
     if definition.type == "number":
-        return Number(label, metadata={"fix": fix_decimal_comma})
+        fix = fix_any_decimal_comma if decimal_comma else fix_decimal_comma
+        return Number(label, metadata={"fix": fix})
     if definition.type == "date":
         return CompactDate("attribute", label, metadata={"fix": fix_date})
     if definition.type == "boolean":
@@ -383,8 +390,11 @@ def attribute_field(definition: AttributeDefinition) -> fields.Field:
     )
 
 
-def build_row_schema(org: OrgSnapshot) -> Schema:
-    """One client row's schema, for this organisation's tags and attributes."""
+def build_row_schema(org: OrgSnapshot, decimal_comma: bool = False) -> Schema:
+    """One client row's schema, for this organisation's tags and attributes.
+
+    `decimal_comma`: the source writes numbers as 72,5 (a semicolon CSV), so a point is the fix.
+    """
     declared: dict[str, fields.Field] = {
         "email_address": fields.String(
             validate=[email_syntax, email_lowercase], metadata={"fix": fix_email}
@@ -411,5 +421,5 @@ def build_row_schema(org: OrgSnapshot) -> Schema:
         ),
     }
     for definition in org.attributes.values():
-        declared[f"attribute:{definition.name}"] = attribute_field(definition)
+        declared[f"attribute:{definition.name}"] = attribute_field(definition, decimal_comma)
     return Schema.from_dict(declared, name="ClientRowSchema")()

@@ -19,14 +19,23 @@ if TYPE_CHECKING:  # the one Sheets adapter; gspread loads only where a sheet is
     from .google_sheets import GoogleSheets
 
 
+# an uploaded file's run keeps this prefix and the file's name; the bytes are never kept
+UPLOAD_PREFIX = "upload:"
+
+
 def read_source(sheets: GoogleSheets, source: str, worksheet: str | int | None) -> Grid:
-    """A .csv/.xlsx file from disk, or a Google spreadsheet in one request."""
+    """A .csv/.xlsx/.ods file from disk, or a Google spreadsheet in one request."""
+    if source.startswith(UPLOAD_PREFIX):
+        raise SourceError(
+            f"{source.removeprefix(UPLOAD_PREFIX)} was uploaded, and Roster does not keep "
+            "uploaded files: upload it again to finish this import."
+        )
     if is_file(source):
         return workbook.read_file(source, worksheet)
     if SHEET_ID.fullmatch(source):
         return sheets.read(source, worksheet)
     raise SourceError(
-        f'"{source}" is neither a .csv/.xlsx file nor a Google spreadsheet id or URL.'
+        f'"{source}" is neither a .csv/.xlsx/.ods file nor a Google spreadsheet id or URL.'
     )
 
 
@@ -36,6 +45,6 @@ def is_file(source: str) -> bool:
     A spreadsheet id is never taken for a file, so a request naming a sheet can never make the
     server read a file of its own.
     """
-    if Path(source).suffix.lower() in SUFFIXES:
+    if Path(source).suffix.lower() in (*SUFFIXES, ".numbers"):  # .numbers: refused with advice
         return True
     return not SHEET_ID.fullmatch(source) and Path(source).exists()

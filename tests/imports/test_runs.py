@@ -176,8 +176,7 @@ def test_a_worker_killed_mid_run_is_resumed_by_the_next_import(
         **cli_env,
         "ROSTER_ARGON2_PROFILE": "production",
         "ROSTER_IMPORT_CHUNK_SIZE": "20",
-        # long enough for a second `roster import` to start and validate on a busy machine
-        "ROSTER_IMPORT_STALE_SECONDS": "6",
+        "ROSTER_IMPORT_STALE_SECONDS": "6",  # longer than a loaded machine takes to start `roster`,
     }
     first = _cli(env, "import", source, "--as", "first@example.com")
     deadline = time.monotonic() + 60

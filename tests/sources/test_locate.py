@@ -27,5 +27,5 @@ def test_a_link_is_parsed_to_its_spreadsheet_id_and_tab():
 
 
 def test_something_that_is_neither_is_refused_in_plain_words():
-    with pytest.raises(SourceError, match="neither a .csv/.xlsx file nor a Google spreadsheet"):
+    with pytest.raises(SourceError, match="neither a .csv/.xlsx/.ods file nor a Google"):
         locate.read_source(None, "roster.txt", None)  # type: ignore[arg-type]
