@@ -83,6 +83,7 @@ class Settings:
         )
 
     def replace(self, **changes: object) -> Settings:
+        """A copy with some settings changed (tests use it)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
@@ -100,5 +101,6 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
 
 
 def on_app_engine(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether this process runs on App Engine (its variables are set)."""
     env = os.environ if environ is None else environ
     return any(env.get(key) for key in ("GAE_ENV", "GAE_APPLICATION", "GAE_SERVICE"))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any
 
+from . import organisations
+from .db import Database
 from .roster.engine import validate_grid
 from .roster.grid import Grid
 from .roster.issues import a1
@@ -13,13 +15,8 @@ from .roster.organisation import OrgSnapshot
 from .sources import workbook
 from .sources.fixed_copy import fixed_copy
 
-
-class ValueWriter(Protocol):
-    def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid: ...
-
-    def write_values(
-        self, spreadsheet_id: str, sheet_id: int, values: dict[tuple[int, int], str]
-    ) -> int: ...
+if TYPE_CHECKING:  # the one Sheets adapter; gspread loads only where a sheet is read
+    from .sources.google_sheets import GoogleSheets
 
 
 def suggested_values(grid: Grid, org: OrgSnapshot) -> dict[tuple[int, int], tuple[str | None, str]]:
@@ -39,9 +36,14 @@ def suggested_values(grid: Grid, org: OrgSnapshot) -> dict[tuple[int, int], tupl
 
 
 def apply_fixes(
-    sheets: ValueWriter, spreadsheet_id: str, worksheet: str | int | None, org: OrgSnapshot
+    db: Database,
+    sheets: GoogleSheets,
+    spreadsheet_id: str,
+    worksheet: str | int | None,
+    organisation_id: int,
 ) -> dict[str, Any]:
-    """Read, fix in one write, and say what changed and what is left."""
+    """Read the sheet once, fix it in one write, and say what changed and what is left."""
+    org = organisations.snapshot(db, organisation_id)
     grid = sheets.read(spreadsheet_id, worksheet)
     changes = suggested_values(grid, org)
     if changes:

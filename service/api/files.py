@@ -14,7 +14,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from .. import extensions, organisations
 from ..errors import BadBody
 from ..roster.organisation import OrgSnapshot
-from ..sources import locate
+from ..sources import links
 from ..uploads import Upload, import_upload, validate_upload
 from . import bodies, bp
 from .callers import org_actor
@@ -66,7 +66,7 @@ def _upload(schema: Schema) -> tuple[Upload, dict[str, Any]]:
 def validate_file(slug: str) -> tuple[dict[str, Any], int]:
     _, _, snapshot = _member_organisation(slug)
     upload, form = _upload(FileValidateForm())
-    checked = validate_upload(upload, locate.worksheet_ref(form.get("worksheet")), snapshot)
+    checked = validate_upload(upload, links.worksheet_ref(form.get("worksheet")), snapshot)
     return ValidationResult().dump(checked), 200
 
 
@@ -74,7 +74,7 @@ def validate_file(slug: str) -> tuple[dict[str, Any], int]:
 def import_file(slug: str) -> Any:
     email, organisation_id, snapshot = _member_organisation(slug)
     upload, form = _upload(FileImportForm())
-    checked = validate_upload(upload, locate.worksheet_ref(form.get("worksheet")), snapshot)
+    checked = validate_upload(upload, links.worksheet_ref(form.get("worksheet")), snapshot)
     started = import_upload(
         extensions.db(),
         extensions.sheets(),

@@ -32,6 +32,7 @@ def _json(schema: str) -> dict[str, Any]:
 
 
 def build_spec() -> dict[str, Any]:
+    """The OpenAPI 3 document, built from the schemas the responses are dumped with."""
     spec = APISpec(
         title="Roster API",
         version="1.0.0",
@@ -145,4 +146,5 @@ def build_spec() -> dict[str, Any]:
 
 @bp.get("/openapi.json")
 def spec_view() -> dict[str, Any]:
+    """The OpenAPI document, for tools and the fuzz test."""
     return build_spec()

@@ -23,6 +23,8 @@ class WorksheetBody(Schema):
     """Which worksheet: a title or a gid, not both; the first one when neither."""
 
     class Meta:
+        """Unknown fields are refused, not ignored."""
+
         unknown = RAISE
 
     worksheet = fields.String(validate=validate.Length(min=1, max=200))
@@ -30,6 +32,7 @@ class WorksheetBody(Schema):
 
     @validates_schema
     def one_worksheet(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """A title or a gid, not both."""
         if "worksheet" in data and "worksheet_id" in data:
             raise ValidationError("Give worksheet or worksheet_id, not both.")
 
@@ -91,6 +94,7 @@ class ValidationResult(Schema):
 
     @post_dump
     def drop_missing_notes(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """A file's validation has no `notes` member at all."""
         if data.get("notes") is None:
             data.pop("notes", None)
         return data

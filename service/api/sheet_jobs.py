@@ -18,6 +18,7 @@ from marshmallow import Schema, fields
 from .. import extensions, organisations, validation_jobs
 from ..db import Database
 from ..imports.runs import active_run
+from ..roster.organisation import OrgRef
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
 from . import bp
@@ -78,9 +79,7 @@ def start_validation(spreadsheet_id: str) -> Any:
     db = extensions.db()
     started = validation_jobs.start_job(db, organisation.id, spreadsheet_id, worksheet, who.email)
     if started.created:
-        _work(
-            db, extensions.sheets(), started.job["id"], organisation.id, spreadsheet_id, worksheet
-        )
+        _work(db, extensions.sheets(), started.job["id"], organisation, spreadsheet_id, worksheet)
     location = url_for("api.validation_status", job_id=started.job["id"])
     dumped = ValidationJobResult().dump({"validation": started.job})
     return dumped, 202, {"Location": location}
@@ -114,15 +113,14 @@ def _work(
     db: Database,
     sheets: GoogleSheets,
     job_id: str,
-    organisation_id: int,
+    organisation: OrgRef,
     spreadsheet_id: str,
     worksheet: str | int | None,
 ) -> None:
     """Validate in a thread of this instance; the result goes to the database for any instance."""
 
     def validate() -> dict[str, Any]:
-        snapshot = organisations.snapshot(db, organisation_id)
-        checked = validate_source(sheets, spreadsheet_id, worksheet, snapshot)
+        checked = validate_source(db, sheets, spreadsheet_id, worksheet, organisation.id)
         result: dict[str, Any] = ValidationResult().dump(checked)
         return result
 

@@ -60,10 +60,12 @@ class Validation:
 
     @property
     def summary(self) -> dict[str, int]:
+        """Rows, errors and warnings (SPEC §6)."""
         return summarize(self.rows, self.issues)
 
     @property
     def blocked_rows(self) -> set[int]:
+        """The sheet rows that have an error: never imported."""
         return {i.row for i in self.issues if i.is_error and i.row is not None and i.row > 1}
 
     @property

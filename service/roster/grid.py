@@ -61,4 +61,5 @@ class Grid:
 
     @property
     def header(self) -> list[str]:
+        """Row 1: the header row."""
         return self.rows[0] if self.rows else []

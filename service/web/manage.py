@@ -18,7 +18,7 @@ from ..admin.access import Actor, Paging
 from ..errors import NotFound, RosterError
 from ..imports.jobs import NO_INVITATIONS
 from ..roster.organisation import ATTRIBUTE_TYPES
-from ..sources import locate
+from ..sources import links
 from .pages import bp
 from .present import imports_chart
 
@@ -169,7 +169,7 @@ def remove_member(slug: str) -> Any:
 
 @bp.post("/o/<slug>/organisation/sheets")
 def link_sheet(slug: str) -> Any:
-    spreadsheet_id = locate.spreadsheet_id(_field("spreadsheet_id"))
+    spreadsheet_id = links.spreadsheet_id(_field("spreadsheet_id"))
     if spreadsheet_id is None:
         raise RosterError("Paste a Google spreadsheet's URL or id.")
     setup.link_sheet(extensions.db(), actor(), slug, spreadsheet_id)

@@ -64,7 +64,14 @@ def test_a_repeated_address_fails_on_every_row_that_holds_it(
     )
     organisation = organisations.resolve(db)
     started = jobs.start_import(
-        db, sheets, settings, organisation.id, path, None, "c@x.org", mode="skip_invalid"
+        db,
+        sheets,
+        settings,
+        path,
+        None,
+        "c@x.org",
+        organisation_id=organisation.id,
+        mode="skip_invalid",
     )
     jobs.work(db, sheets, hashing, settings, started.run.id)
     rows = history.import_rows(db, OPERATOR, started.run.id, Paging()).items
@@ -75,7 +82,9 @@ def test_a_repeated_address_fails_on_every_row_that_holds_it(
 def test_a_running_import_cannot_be_undone(db, sheets, settings, tmp_path):
     path = write(tmp_path, "r.csv", HEADER, "ann@example.com,Abcdef1!x,Ann,Lee,19800101,female")
     organisation = organisations.resolve(db)
-    run = jobs.start_import(db, sheets, settings, organisation.id, path, None, "c@x.org").run
+    run = jobs.start_import(
+        db, sheets, settings, path, None, "c@x.org", organisation_id=organisation.id
+    ).run
     with pytest.raises(Conflict, match="still running"):
         history.undo_import(db, OPERATOR, run.id)
     with db.session() as session:
@@ -86,7 +95,9 @@ def test_a_pro_cannot_undo_and_the_refusal_says_who_can(db, sheets, hashing, set
     organisations.add_member(db, organisations.resolve(db), "pro@example.org", "pro")
     path = write(tmp_path, "r.csv", HEADER, "ann@example.com,Abcdef1!x,Ann,Lee,19800101,female")
     organisation = organisations.resolve(db)
-    run = jobs.start_import(db, sheets, settings, organisation.id, path, None, "c@x.org").run
+    run = jobs.start_import(
+        db, sheets, settings, path, None, "c@x.org", organisation_id=organisation.id
+    ).run
     jobs.work(db, sheets, hashing, settings, run.id)
     with pytest.raises(Forbidden, match="Only admins of default can undo imports"):
         history.undo_import(db, Actor("pro@example.org"), run.id)
