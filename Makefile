@@ -26,6 +26,7 @@ run: install
 	ROSTER_AUTH=dev $(BIN)/roster demo
 	@# the example roster has mistakes on purpose, so validate exits 1: show them and go on
 	-$(BIN)/roster validate examples/roster.csv
+	@echo "The console: open http://127.0.0.1:8080/ (development sign-in, the demo organisation's admin)"
 	ROSTER_AUTH=dev $(BIN)/roster serve
 
 test: install $(NODE_DEPS)
@@ -40,12 +41,16 @@ lint: install $(NODE_DEPS)
 
 bench: install
 	$(BIN)/python -m benchmarks.validate
+	$(BIN)/python -m benchmarks.file_read
 	$(BIN)/python -m benchmarks.sheets_calls
 	$(BIN)/python -m benchmarks.import_speed
+	$(BIN)/python -m benchmarks.admin
 
-# the sidebar in each state, as docs/apps_script/*.png (headless Chromium)
-screenshots: $(NODE_DEPS)
+# the sidebar in each state (docs/apps_script/*.png) and every console page (docs/console/*.png),
+# in headless Chromium
+screenshots: $(NODE_DEPS) install
 	cd apps_script && npm run --silent screenshots
+	$(BIN)/python -m tools.console_screenshots
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis apps_script/node_modules apps_script/build

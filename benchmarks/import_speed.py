@@ -51,12 +51,9 @@ def import_rate(url: str, source: str, rows: int) -> float:
     db, sheets = Database.from_settings(settings), GoogleSheets.from_settings(settings)
     try:
         migrate(db)
-        organisation = organisations.resolve(db)
-        organisations.add_tags(db, organisation, ["VIP"])
+        organisations.add_tags(db, organisations.resolve(db), ["VIP"])
         start = time.perf_counter()
-        started = jobs.start_import(
-            db, sheets, settings, organisation.id, source, None, "bench@example.com"
-        )
+        started = jobs.start_import(db, sheets, settings, source, None, "bench@example.com")
         assert started.run is not None
         with PasswordHashing.from_settings(settings) as hashing:
             run = jobs.work(db, sheets, hashing, settings, started.run.id)

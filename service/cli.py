@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -15,17 +17,21 @@ from . import migrate, organisations
 from .api.schemas import ClientList, ImportSchema, ValidationResult
 from .config import Settings
 from .db import Database
-from .errors import ImportBlocked, RosterError
+from .errors import Findings, ImportBlocked, RosterError, SourceError
+from .fixes import apply_fixes, fix_file
 from .imports import jobs, report
-from .imports.clients import list_clients
+from .imports.clients import list_clients, outcomes
 from .imports.passwords import PasswordHashing
 from .imports.runs import ImportStatus
-from .roster.engine import Validation
 from .roster.issues import Issue
 from .roster.wording import plural
-from .sources import locate, workbook
-from .sources.google_sheets import GoogleSheets
+from .sources import links, locate
+from .sources.annotate import annotate as write_annotated
 from .validation import validate_source
+
+if TYPE_CHECKING:
+    from .roster.engine import Validation
+    from .sources.google_sheets import GoogleSheets
 
 EXIT_OK, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -43,6 +49,7 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        """The command, with Roster's errors turned into one line and exit status 2."""
         try:
             return command(*args, **kwargs)
         except RosterError as error:
@@ -51,6 +58,13 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
             _fail("interrupted; run the same command again to finish.")
 
     return wrapper
+
+
+def _sheets(settings: Settings) -> GoogleSheets:
+    """The Google Sheets adapter (gspread is imported only by the commands that may need it)."""
+    from .sources.google_sheets import GoogleSheets
+
+    return GoogleSheets.from_settings(settings)
 
 
 @contextmanager
@@ -87,26 +101,24 @@ option_worksheet = click.option(
 def validate(
     source: str, worksheet: str | None, org: str | None, fmt: str, annotate: str | None
 ) -> None:
-    """Check SOURCE (a .csv/.xlsx file, or a Google spreadsheet id or URL)."""
-    where = locate.parse_source(source)
-    is_file = locate.is_file(where)
-    if annotate and not is_file:
+    """Check SOURCE (a .csv/.xlsx/.ods file, or a Google spreadsheet id or URL)."""
+    where, tab = links.parse(source, worksheet)
+    if annotate and links.SHEET_ID.fullmatch(where):
         _fail("--annotate works on files; a Google Sheet gets notes in its cells.")
     settings = Settings.from_env()
     with database(settings) as db:
-        organisation = organisations.resolve(
-            db, slug=org, spreadsheet_id=None if is_file else where
-        )
-        snapshot = organisations.snapshot(db, organisation.id)
-        checked = validate_source(
-            GoogleSheets.from_settings(settings), where, _worksheet(source, worksheet), snapshot
-        )
+        sheets = _sheets(settings)
+        organisation = organisations.resolve(db, slug=org, spreadsheet_id=where)
+        checked = validate_source(db, sheets, where, tab, organisation.id)
         if annotate:
-            workbook.annotate(source, checked.grid, checked.issues, annotate)
+            write_annotated(source, checked.grid, checked.issues, annotate)
     if fmt == "json":
         _echo_json(ValidationResult().dump(checked))
     else:
+        click.echo(f"Worksheet read: {_tab(checked.grid)}")
         _print_issues(checked.validation)
+        if not checked.in_sheet and any(i.fix is not None for i in checked.issues):
+            click.echo(f"Apply the suggested fixes to a copy: roster fix {source} -o FIXED")
         if notes := checked.notes:
             click.echo(
                 f"Sheet notes: {notes['written']:,} written, {notes['cleared']:,} cleared, "
@@ -117,12 +129,16 @@ def validate(
     sys.exit(EXIT_ERRORS if checked.summary["errors"] else EXIT_OK)
 
 
-def _worksheet(source: str, worksheet: str | None) -> str | int | None:
-    """--worksheet if given, else the tab a pasted Google Sheets link points at."""
-    return locate.worksheet_ref(worksheet) if worksheet else locate.worksheet_id(source)
+def _tab(grid: Any) -> str:
+    """The tab read, and the other tabs a workbook has, so that a wrong guess shows."""
+    others = [t for t in grid.tabs if t != grid.title]
+    if not others:
+        return f'"{grid.title}"'
+    listed = ", ".join(f'"{t}"' for t in others)
+    return f'"{grid.title}" (other tabs: {listed}; choose one with --worksheet TITLE)'
 
 
-def _print_issues(validation: Validation) -> None:
+def _print_issues(validation: Findings) -> None:
     issues = validation.issues
     if issues:
         width = max(len(i.cell or "sheet") for i in issues)
@@ -138,6 +154,74 @@ def _print_issues(validation: Validation) -> None:
 
 def _label(issue: Issue) -> str:
     return "error  " if issue.is_error else "warning"
+
+
+@main.command()
+@click.argument("source")
+@click.option("-o", "--output", metavar="OUT", help="Where to write the fixed copy of a file.")
+@option_worksheet
+@option_org
+@friendly
+def fix(source: str, output: str | None, worksheet: str | None, org: str | None) -> None:
+    """Apply every unambiguous fix: to a copy of a file (-o OUT), or in a Google Sheet."""
+    where, sheet = links.parse(source, worksheet)
+    is_file = locate.is_file(where)
+    if is_file:
+        _check_copy(source, output)
+    settings = Settings.from_env()
+    with database(settings) as db:
+        organisation = organisations.resolve(db, slug=org, spreadsheet_id=where)
+        if is_file:
+            assert output is not None
+            snapshot = organisations.snapshot(db, organisation.id)
+            result = _fix_into(source, output, snapshot, sheet)
+        else:
+            result = apply_fixes(db, _sheets(settings), where, sheet, organisation.id)
+    if "worksheet" in result:
+        click.echo(f'Worksheet fixed: "{result["worksheet"]}"')
+    for change in result["changed"]:
+        click.echo(f"{change['cell']}  {change['field']}  -> {change['value']}")
+    where = f"; copy written to {output}" if is_file else " in the sheet"
+    click.echo(f"{len(result['changed'])} cells changed{where}.")
+    s = result["summary"]
+    click.echo(
+        f"Left: {s['rows']} rows, {s['errors']} errors, {s['warnings']} warnings"
+        + (" (none has a safe fix: see roster validate)." if s["errors"] else ".")
+    )
+    sys.exit(EXIT_ERRORS if s["errors"] else EXIT_OK)
+
+
+def _check_copy(source: str, output: str | None) -> None:
+    """A fix writes a new file of the same format and never changes the original."""
+    if not output:
+        _fail("roster fix on a file needs -o OUT, the copy to write (SOURCE is never changed).")
+    assert output is not None
+    if Path(output).suffix.lower() != Path(source).suffix.lower():
+        _fail(
+            f"-o {output}: the fixed copy keeps the format of {source}; "
+            f"name it *{Path(source).suffix}."
+        )
+    if Path(output).resolve() == Path(source).resolve():
+        _fail("-o must name a new file: roster fix never changes SOURCE itself.")
+
+
+def _fix_into(source: str, output: str, snapshot: Any, worksheet: str | int | None) -> Any:
+    """Fix a file into OUT, written whole or not at all."""
+    try:
+        data = Path(source).read_bytes()
+    except OSError as error:
+        raise SourceError(f"{source}: cannot be read ({error.strerror}).") from error
+    target = Path(output)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with partial.open("wb") as out:
+            result = fix_file(data, source, snapshot, out, worksheet)
+        os.replace(partial, target)
+    except OSError as error:
+        raise SourceError(f"{output}: cannot be written ({error.strerror}).") from error
+    finally:
+        partial.unlink(missing_ok=True)
+    return result
 
 
 @main.command(name="import")
@@ -161,42 +245,40 @@ def import_(
     fmt: str,
 ) -> None:
     """Import SOURCE's valid rows as clients (no invitation is sent)."""
-    sheet = _worksheet(source, worksheet)
-    source = locate.parse_source(source)
+    source, sheet = links.parse(source, worksheet)
     is_file = locate.is_file(source)
     settings = Settings.from_env()
-    sheets = GoogleSheets.from_settings(settings)
+    sheets = _sheets(settings)
     with database(settings) as db, PasswordHashing.from_settings(settings) as hashing:
-        organisation = organisations.resolve(
-            db, slug=org, spreadsheet_id=None if is_file else source
-        )
         mode = "skip_invalid" if skip_invalid else "all_or_nothing"
         try:
             started = jobs.start_import(
                 db,
                 sheets,
                 settings,
-                organisation.id,
                 source,
                 sheet,
                 started_by,
+                slug=org,
                 mode=mode,
                 update_existing=update_existing,
                 dry_run=dry_run,
             )
         except ImportBlocked as blocked:
+            found = cast("Validation", blocked.validation)  # start_import raises it with one
             why = report.blocked_message(
-                blocked.validation,
+                found,
                 source,
                 is_file,
                 skip_invalid,
                 via_cli=True,
                 update_existing=update_existing,
+                can_fix=_has_fix(),
             )
             if fmt == "json":
-                _echo_json({**ValidationResult().dump(blocked.validation), "message": why})
+                _echo_json({**ValidationResult().dump(found), "message": why})
             else:
-                _print_issues(blocked.validation)
+                _print_issues(found)
             click.echo(why, err=True)
             sys.exit(EXIT_ERRORS)
         plan = started.plan
@@ -213,6 +295,7 @@ def import_(
                         via_cli=True,
                         dry_run=True,
                         update_existing=update_existing,
+                        can_fix=_has_fix(),
                     )
                 )
             said.append(
@@ -233,6 +316,7 @@ def import_(
             bar.update(done)
 
             def progress(run: ImportStatus) -> None:
+                """Move the bar to the rows the run has processed."""
                 nonlocal done
                 bar.update(run.processed - done)
                 done = run.processed
@@ -240,9 +324,15 @@ def import_(
             run = jobs.work(
                 db, sheets, hashing, settings, started.run.id, progress, started.prepared
             )
-    result = ImportSchema().dump(run)
+        unchanged = sum(1 for *_, outcome in outcomes(db, run.id) if outcome == "unchanged")
+    result = {**ImportSchema().dump(run), "unchanged": unchanged}
     lines = report.result_lines(
-        result, groups, source=source, is_file=is_file, update_existing=update_existing
+        result,
+        groups,
+        source=source,
+        is_file=is_file,
+        update_existing=update_existing,
+        can_fix=_has_fix(),
     )
     if run.message:
         lines.append(run.message)
@@ -294,9 +384,10 @@ def orgs() -> None:
 
 @orgs.command(name="create")
 @click.argument("slug")
-@click.option("--name")
+@click.option("--name", help="The organisation's name as people read it (default: SLUG).")
 @friendly
 def orgs_create(slug: str, name: str | None) -> None:
+    """Create an organisation SLUG (lowercase letters, digits and dashes)."""
     with database(Settings.from_env()) as db:
         organisations.create_organisation(db, slug, name)
     click.echo(f"Organisation {slug} created.")
@@ -313,6 +404,7 @@ def members() -> None:
 @click.option("--role", type=click.Choice(organisations.ROLES), default="pro", show_default=True)
 @friendly
 def members_add(email: str, org: str | None, role: str) -> None:
+    """Make EMAIL a member of the organisation: a pro (validate, import) or an admin."""
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
         organisations.add_member(db, organisation, email, role)
@@ -329,6 +421,7 @@ def tags() -> None:
 @option_org
 @friendly
 def tags_add(names: tuple[str, ...], org: str | None) -> None:
+    """Add the tags NAMES that the organisation does not have yet."""
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
         added = organisations.add_tags(db, organisation, list(names))
@@ -352,6 +445,7 @@ def attributes() -> None:
 @option_org
 @friendly
 def attributes_add(name: str, type_: str, choices: str | None, org: str | None) -> None:
+    """Define the attribute NAME, read from `attribute:NAME` columns."""
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
         organisations.add_attribute(
@@ -370,9 +464,8 @@ def sheets() -> None:
 @option_org
 @friendly
 def sheets_link(spreadsheet: str, org: str | None) -> None:
-    spreadsheet_id = locate.spreadsheet_id(spreadsheet)
-    if spreadsheet_id is None:
-        raise RosterError(f'"{spreadsheet}" is not a Google spreadsheet id or URL.')
+    """Link SPREADSHEET (an id or a link) to the organisation, so its members may use it."""
+    spreadsheet_id = links.require_spreadsheet_id(spreadsheet)
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
         organisations.link_sheet(db, organisation, spreadsheet_id)
@@ -402,6 +495,11 @@ def clients_list(org: str | None, fmt: str) -> None:
             f"  {c.gender}  {','.join(c.tags)}"
         )
     click.echo(f"{plural(len(listed), 'client')}.")
+
+
+def _has_fix() -> bool:
+    """Whether `roster fix` exists, so that advice never names a missing command."""
+    return "fix" in main.commands
 
 
 def _echo_json(document: dict[str, Any]) -> None:

@@ -16,8 +16,7 @@ from .admin import history, linking, setup
 from .admin.access import MAX_PER_PAGE, OPERATOR, Page, Paging
 from .cli import attributes, database, friendly, main, members, option_org, orgs, sheets, tags
 from .config import Settings
-from .errors import RosterError
-from .sources import locate
+from .sources import links
 
 T = TypeVar("T")
 option_format = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
@@ -152,6 +151,18 @@ def members_remove(email: str, org: str | None) -> None:
     click.echo(f"{email.strip().lower()} removed.")
 
 
+@members.command(name="set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["admin", "pro"]))
+@option_org
+@friendly
+def members_set_role(email: str, role: str, org: str | None) -> None:
+    """Make a member an admin or a pro (the organisation's last admin stays an admin)."""
+    with database(Settings.from_env()) as db:
+        changed = setup.change_role(db, OPERATOR, org, email, role)
+    click.echo(f"{changed.email} is now {changed.role}.")
+
+
 # --- sheets ----------------------------------------------------------------------------------
 
 
@@ -176,9 +187,7 @@ def sheets_list(org: str | None) -> None:
 @friendly
 def sheets_remove(spreadsheet: str, org: str | None) -> None:
     """Unlink a spreadsheet (id or URL); the scripts connected to it are forgotten too."""
-    spreadsheet_id = locate.spreadsheet_id(spreadsheet)
-    if spreadsheet_id is None:
-        raise RosterError(f'"{spreadsheet}" is not a Google spreadsheet id or URL.')
+    spreadsheet_id = links.require_spreadsheet_id(spreadsheet)
     with database(Settings.from_env()) as db:
         setup.unlink_sheet(db, OPERATOR, org, spreadsheet_id)
     click.echo(f"Spreadsheet {spreadsheet_id} unlinked.")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
+IAP_CERTS_URL = "https://www.gstatic.com/iap/verify/public_key"
 SECRET_MANAGER_URL = "https://secretmanager.googleapis.com/v1/"
 
 
@@ -25,6 +26,11 @@ class Settings:
     id_token_certs_url: str = GOOGLE_CERTS_URL  # ROSTER_ID_TOKEN_CERTS_URL
     auth_mode: str = "google"  # ROSTER_AUTH: google | dev (local only, refused on App Engine)
     dev_user: str = "admin@example.com"  # ROSTER_DEV_USER: who the dev mode says is calling
+    # the console's sign-in (SPEC §6): IAP's signed header, or a Sign in with Google session
+    iap_audience: str | None = None  # ROSTER_IAP_AUDIENCE: /projects/NUMBER/apps/PROJECT_ID
+    iap_certs_url: str = IAP_CERTS_URL  # ROSTER_IAP_CERTS_URL: IAP's public keys
+    web_client_id: str | None = None  # ROSTER_WEB_CLIENT_ID: Sign in with Google's client ID
+    secret_key: str | None = None  # ROSTER_SECRET_KEY: signs the console's session cookie
     sheets_emulator_host: str | None = None  # SHEETS_EMULATOR_HOST
     google_credentials: str | None = None  # GOOGLE_APPLICATION_CREDENTIALS
     tasks: str = "inline"  # ROSTER_TASKS: inline | cloud-tasks
@@ -57,6 +63,10 @@ class Settings:
             id_token_certs_url=env.get("ROSTER_ID_TOKEN_CERTS_URL") or GOOGLE_CERTS_URL,
             auth_mode=env.get("ROSTER_AUTH", "google"),
             dev_user=env.get("ROSTER_DEV_USER", cls.dev_user),
+            iap_audience=env.get("ROSTER_IAP_AUDIENCE") or None,
+            iap_certs_url=env.get("ROSTER_IAP_CERTS_URL") or IAP_CERTS_URL,
+            web_client_id=env.get("ROSTER_WEB_CLIENT_ID") or None,
+            secret_key=env.get("ROSTER_SECRET_KEY") or None,
             sheets_emulator_host=env.get("SHEETS_EMULATOR_HOST") or None,
             google_credentials=env.get("GOOGLE_APPLICATION_CREDENTIALS") or None,
             tasks=env.get("ROSTER_TASKS", "inline"),
@@ -73,6 +83,7 @@ class Settings:
         )
 
     def replace(self, **changes: object) -> Settings:
+        """A copy with some settings changed (tests use it)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
@@ -90,5 +101,6 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
 
 
 def on_app_engine(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether this process runs on App Engine (its variables are set)."""
     env = os.environ if environ is None else environ
     return any(env.get(key) for key in ("GAE_ENV", "GAE_APPLICATION", "GAE_SERVICE"))

@@ -24,10 +24,22 @@ Anything else that escapes is a bug: the API answers 500 and logs it, the CLI sh
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .roster.engine import Validation
+
+class Findings(Protocol):
+    """What a validation found, as far as an error tells it (roster.engine.Validation).
+
+    Typed loosely on purpose: this module is the ground floor and names nothing above it.
+    """
+
+    @property
+    def issues(self) -> list[Any]:
+        """Every issue found."""
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """Rows, errors and warnings."""
 
 
 class RosterError(Exception):
@@ -42,11 +54,15 @@ class RosterError(Exception):
 
 
 class SourceError(RosterError):
+    """The roster could not be read: a file, its encoding, or access to the sheet."""
+
     status = 422
     title = "The roster could not be read"
 
 
 class SheetsUnavailable(SourceError):
+    """The Sheets API kept failing (429, 5xx, network) after the retries."""
+
     status = 503
     title = "Google Sheets is not answering"
 
@@ -62,10 +78,13 @@ class WriteIncomplete(SheetsUnavailable):
         self.written, self.total, self.what = written, total, what
 
     def problem_fields(self) -> dict[str, Any]:
+        """How much of the write went in."""
         return {self.what: {"written": self.written, "total": self.total}}
 
 
 class BadBody(RosterError):
+    """A request body that is not the JSON object the API takes."""
+
     status = 422
     title = "The request body is not valid"
 
@@ -76,7 +95,7 @@ class ImportBlocked(RosterError):
     status = 422
     title = "The roster has errors"
 
-    def __init__(self, validation: Validation, message: str | None = None) -> None:
+    def __init__(self, validation: Findings, message: str | None = None) -> None:
         errors = validation.summary["errors"]
         # the wording that fits the source and the options is imports.report.blocked_message
         super().__init__(
@@ -86,20 +105,27 @@ class ImportBlocked(RosterError):
         self.validation = validation
 
     def problem_fields(self) -> dict[str, Any]:
+        """The issues, so the sidebar can show them."""
         return {"issues": self.validation.issues}
 
 
 class SheetTooLarge(RosterError):
+    """A sheet or file beyond SPEC §9's limits, refused before any work."""
+
     status = 413
     title = "The sheet is too large"
 
 
 class NotFound(RosterError):
+    """An organisation, sheet, import or member that does not exist."""
+
     status = 404
     title = "Not found"
 
 
 class Conflict(RosterError):
+    """Something already exists, or is in use."""
+
     status = 409
     title = "Conflict"
 
@@ -116,6 +142,7 @@ class ImportRunning(Conflict):
         )
 
     def problem_fields(self) -> dict[str, Any]:
+        """Who is importing, since when, and which run."""
         return {
             "started_by": self.started_by,
             "started_at": self.started_at,
@@ -124,11 +151,15 @@ class ImportRunning(Conflict):
 
 
 class Unauthorized(RosterError):
+    """No valid credentials: a missing, expired or wrong token."""
+
     status = 401
     title = "Unauthorized"
 
 
 class Forbidden(RosterError):
+    """Valid credentials, but not allowed here (not a member, not an admin)."""
+
     status = 403
     title = "Forbidden"
 

@@ -1,22 +1,22 @@
-"""The "Fix what can be fixed" use case: write every unambiguous suggested value."""
+"""The "Fix what can be fixed" use cases: a sheet fixed in place, a file fixed into a copy."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
+from . import organisations
+from .db import Database
 from .roster.engine import validate_grid
 from .roster.grid import Grid
 from .roster.issues import a1
 from .roster.notes import cell_of
 from .roster.organisation import OrgSnapshot
+from .sources import workbook
+from .sources.fixed_copy import fixed_copy
 
-
-class ValueWriter(Protocol):
-    def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid: ...
-
-    def write_values(
-        self, spreadsheet_id: str, sheet_id: int, values: dict[tuple[int, int], str]
-    ) -> int: ...
+if TYPE_CHECKING:  # the one Sheets adapter; gspread loads only where a sheet is read
+    from .sources.google_sheets import GoogleSheets
 
 
 def suggested_values(grid: Grid, org: OrgSnapshot) -> dict[tuple[int, int], tuple[str | None, str]]:
@@ -36,9 +36,14 @@ def suggested_values(grid: Grid, org: OrgSnapshot) -> dict[tuple[int, int], tupl
 
 
 def apply_fixes(
-    sheets: ValueWriter, spreadsheet_id: str, worksheet: str | int | None, org: OrgSnapshot
+    db: Database,
+    sheets: GoogleSheets,
+    spreadsheet_id: str,
+    worksheet: str | int | None,
+    organisation_id: int,
 ) -> dict[str, Any]:
-    """Read, fix in one write, and say what changed and what is left."""
+    """Read the sheet once, fix it in one write, and say what changed and what is left."""
+    org = organisations.snapshot(db, organisation_id)
     grid = sheets.read(spreadsheet_id, worksheet)
     changes = suggested_values(grid, org)
     if changes:
@@ -57,4 +62,38 @@ def apply_fixes(
             for (r, c), (f, v) in sorted(changes.items())
         ],
         "summary": left.summary,
+    }
+
+
+def fix_file(
+    data: bytes,
+    name: str,
+    org: OrgSnapshot,
+    out: IO[bytes],
+    worksheet: str | int | None = None,
+) -> dict[str, Any]:
+    """Write to `out` a copy of the file `name` (same format) with every unambiguous fix.
+
+    The same rule as the sheet's menu (suggested_values); every other cell is left as it was.
+    Returns what changed, what is left, and the tab that was fixed.
+    """
+    suffix = workbook.check_suffix(name)
+    grid = workbook.read_bytes(data, suffix, Path(name).name, worksheet)
+    changes = suggested_values(grid, org)
+    out.write(
+        fixed_copy(data, suffix, grid.title, {cell: value for cell, (_, value) in changes.items()})
+        if changes
+        else data
+    )
+    for (row, column), (_, value) in changes.items():
+        grid.rows[row][column] = value
+    left = validate_grid(grid, org)
+    return {
+        "worksheet": grid.title,
+        "changed": [
+            {"cell": a1(r + 1, c + 1), "field": f, "value": v}
+            for (r, c), (f, v) in sorted(changes.items())
+        ],
+        "summary": left.summary,
+        "fixable_left": sum(1 for issue in left.issues if issue.fix is not None),
     }

@@ -24,14 +24,19 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> dt.datetime:
+    """Now in UTC, naive, as the database columns hold it."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):
+    """The declarative base of every table."""
+
     pass
 
 
 class Organisation(Base):
+    """A health-coaching organisation: the unit of membership and of clients."""
+
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +57,8 @@ class Member(Base):
 
 
 class Tag(Base):
+    """A tag an organisation's clients may carry."""
+
     __tablename__ = "tags"
     __table_args__ = (UniqueConstraint("organisation_id", "name"),)
 
@@ -61,6 +68,8 @@ class Tag(Base):
 
 
 class AttributeDefinition(Base):
+    """An attribute an organisation defines, read from `attribute:<Name>` columns."""
+
     __tablename__ = "attribute_definitions"
     __table_args__ = (UniqueConstraint("organisation_id", "name"),)
 

@@ -18,6 +18,7 @@ from .errors import Conflict, Forbidden, NotFound, RosterError
 from .models import AttributeDefinition, Client, LinkedSheet, Member, Organisation, Tag
 from .roster import organisation as domain
 from .roster.organisation import ATTRIBUTE_TYPES, OrgRef, OrgSnapshot
+from .sources.links import SHEET_ID
 
 DEFAULT_SLUG = "default"
 ROLES = ("admin", "pro")
@@ -44,10 +45,11 @@ def resolve(
 ) -> OrgRef:
     """The one answer to "which organisation?", for the API, the console and the CLI.
 
-    A linked spreadsheet means the organisation it is linked to (a different `slug` is refused).
-    Otherwise `slug` names it, or, when none is named, the only one there is (the only one
-    `member` belongs to). A `member` must belong to it, and may not use an unlinked sheet: only
-    the CLI, run on the database itself, may validate an unlinked sheet against --org.
+    A linked spreadsheet means the organisation it is linked to (a different `slug` is
+    refused); `spreadsheet_id` may be any source, as a file's path is never linked. Otherwise
+    `slug` names it, or, when none is named, the only one there is (the only one `member`
+    belongs to). A `member` must belong to it, and may not use an unlinked sheet: only the
+    CLI, run on the database itself, may validate an unlinked sheet against --org.
     """
     with db.session() as session:
         linked = _linked(session, spreadsheet_id) if spreadsheet_id else None
@@ -193,7 +195,12 @@ def add_attribute(
 
 
 def link_sheet(db: Database, organisation: OrgRef, spreadsheet_id: str) -> None:
-    """Link a spreadsheet to the organisation; linking it again is a no-op."""
+    """Link a spreadsheet to the organisation; linking it again is a no-op.
+
+    Only a real spreadsheet id is linked, so a linked source is never read as a file.
+    """
+    if not SHEET_ID.fullmatch(spreadsheet_id):
+        raise RosterError(f'"{spreadsheet_id}" is not a Google spreadsheet id.')
     with db.session() as session:
         owner = session.scalar(
             select(LinkedSheet).where(LinkedSheet.spreadsheet_id == spreadsheet_id)

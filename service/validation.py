@@ -1,26 +1,20 @@
-"""The validate use case: source -> grid -> issues -> notes in the sheet."""
+"""The validate use case: which organisation -> source -> grid -> issues -> notes in the sheet."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING
 
+from . import organisations
+from .db import Database
 from .roster.engine import Validation, validate_grid
 from .roster.grid import Grid
 from .roster.issues import Issue
 from .roster.notes import plan_notes
-from .roster.organisation import OrgSnapshot
 from .sources.locate import read_source
 
-
-class NoteWriter(Protocol):
-    """What a sheet source offers to put notes in cells (see sources.google_sheets)."""
-
-    def read(self, spreadsheet_id: str, worksheet: str | int | None = None) -> Grid: ...
-
-    def write_notes(
-        self, spreadsheet_id: str, sheet_id: int, notes: dict[tuple[int, int], str]
-    ) -> int: ...
+if TYPE_CHECKING:  # the one Sheets adapter; gspread loads only where a sheet is read
+    from .sources.google_sheets import GoogleSheets
 
 
 @dataclass
@@ -40,6 +34,11 @@ class SheetValidation:
         return self.validation.summary
 
     @property
+    def worksheet(self) -> str:
+        """The tab read (a CSV file's name): output always names it (SPEC §2 Files)."""
+        return self.grid.title
+
+    @property
     def issues(self) -> list[Issue]:
         """Every issue, sorted by cell."""
         return self.validation.issues
@@ -57,12 +56,22 @@ class SheetValidation:
 
 
 def validate_source(
-    sheets: NoteWriter, source: str, worksheet: str | int | None, org: OrgSnapshot
+    db: Database,
+    sheets: GoogleSheets,
+    source: str,
+    worksheet: str | int | None,
+    organisation_id: int,
 ) -> SheetValidation:
-    """Read the source once and validate it; a spreadsheet also gets every note change in one
-    write (a file is written nowhere)."""
+    """Validate a file or a spreadsheet for its organisation; a spreadsheet also gets every note
+    change in one write.
+
+    The caller resolved the organisation (organisations.resolve: the API before it reads the
+    body, the CLI from --org), so the source is read once, by someone allowed to, before
+    anything is written.
+    """
+    snapshot = organisations.snapshot(db, organisation_id)
     grid = read_source(sheets, source, worksheet)
-    validation = validate_grid(grid, org)
+    validation = validate_grid(grid, snapshot)
     if grid.sheet_id is None:
         return SheetValidation(validation, grid, in_sheet=False)
     changes, hidden = plan_notes(grid.notes, validation.issues)

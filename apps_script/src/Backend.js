@@ -278,6 +278,9 @@ function problemMessage_(services, status, problem) {
   const detail = problem && typeof problem.detail === 'string' ? problem.detail.trim() : '';
   if (status === 401) {
     const why = detail ? ` (${detail.replace(/\.$/, '')})` : '';
+    if (services.config.form === 'bound' && /Connect to Roster/.test(detail)) {
+      return `Roster did not accept this spreadsheet's sign-in: ${detail}`;  // the server says how
+    }
     if (services.config.form === 'bound') {
       return `Roster did not accept this spreadsheet's sign-in${why}. If this sheet has never ` +
           'been connected, ask a Roster admin for a link code and choose Roster > Connect to ' +

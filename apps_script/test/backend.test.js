@@ -71,6 +71,9 @@ const problem = (status, detail, extra = {}) => () => response(status, {
 const ERRORS = [
   ['401 in a bound script points at Connect to Roster…', problem(401, 'This token is not for this spreadsheet.'),
     /^Roster did not accept this spreadsheet's sign-in \(This token is not for this spreadsheet\)\. If this sheet has never been connected, ask a Roster admin for a link code and choose Roster > Connect to Roster…/],
+  ['401 whose detail says how to connect is shown as the server wrote it', problem(401,
+      'This script is not connected to Roster for this spreadsheet: enter a link code with Roster → Connect to Roster….'),
+    /^Roster did not accept this spreadsheet's sign-in: This script is not connected to Roster for this spreadsheet: enter a link code with Roster → Connect to Roster…\.$/],
   ['401 without a body still says what to do', () => response(401, ''),
     /Connect to Roster…; otherwise reload the spreadsheet/],
   ['403 says the user is not a member', problem(403,

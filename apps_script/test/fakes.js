@@ -333,7 +333,7 @@ function idToken(claims = {aud: '1234-script.apps.googleusercontent.com', email:
 function createFakes({server = () => response(404, ''), answers = [], sheets, timeZone,
   documentProperties = {}, token = idToken(), lockHeldElsewhere = false,
   now = Date.parse('2024-05-01T12:00:00Z'), form = 'bound', backendUrl = BACKEND,
-  manifest: manifestOverride, grantedScopes, latencyMs = 250} = {}) {
+  manifest: manifestOverride, grantedScopes, latencyMs = 250, spreadsheetId = SPREADSHEET_ID} = {}) {
   const project = built(form, backendUrl);
   const manifest = manifestOverride || project.manifest;
   const granted = new Set(grantedScopes || manifest.oauthScopes || []);
@@ -351,7 +351,7 @@ function createFakes({server = () => response(404, ''), answers = [], sheets, ti
       }
     },
   };
-  const spreadsheet = new FakeSpreadsheet({sheets, timeZone, answers, platform});
+  const spreadsheet = new FakeSpreadsheet({id: spreadsheetId, sheets, timeZone, answers, platform});
   const requests = [];
   const clock = {now};
   const lock = new FakeLock(lockHeldElsewhere);

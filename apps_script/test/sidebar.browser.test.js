@@ -208,6 +208,31 @@ test.describe('the sidebar in Chromium', {skip: why || false}, () => {
     }
   });
 
+  test('the fake google.script.run is as strict as the real one', async () => {
+    const fakes = setUp();
+    const {page, close} = await openSidebar(browser, fakes);
+    try {
+      const refused = await page.evaluate(() => {
+        const caught = [];
+        for (const call of [() => google.script.run.sidebarSelectCell(new Date(), 'A1'),
+          () => google.script.run.sidebarSelectCell(() => 1, 'A1')]) {
+          try { call(); } catch (error) { caught.push(error.message); }
+        }
+        return caught;
+      });
+      assert.equal(refused.length, 2);
+      const failure = await page.evaluate(() => new Promise((resolve) => {
+        google.script.run.withSuccessHandler(() => resolve('ran'))
+            .withFailureHandler((error) => resolve(error.message)).selectCell_(0, 'A1');
+      }));
+      assert.match(failure, /Script function not found: selectCell_/);
+      const returned = await page.evaluate(() => google.script.run.sidebarState());
+      assert.equal(returned, undefined);
+    } finally {
+      await close();
+    }
+  });
+
   test('a blocked call and a stale result each say what happened and what to do', async () => {
     const backend = rosterBackend();
     let blocked = false;

@@ -31,7 +31,7 @@ class ClientInfo:
     import_id: str | None = None  # the run that created it
 
 
-def client_info(client: Client) -> ClientInfo:
+def _client_info(client: Client) -> ClientInfo:
     return ClientInfo(
         email_address=client.email,
         first_name=client.first_name,
@@ -73,4 +73,4 @@ def search_clients(
             Client.last_name, Client.first_name, Client.id
         )
         rows, total = paged(session, query, paging)
-        return Page([client_info(r[0]) for r in rows], paging.page, paging.per_page, total)
+        return Page([_client_info(r[0]) for r in rows], paging.page, paging.per_page, total)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import organisations
@@ -301,22 +301,48 @@ def remove_member(db: Database, actor: Actor, slug: str | None, email: str) -> N
     email = email.strip().lower()
     organisation = organisation_for(db, actor, slug, admin=True, doing="remove members")
     with db.session() as session:
-        role = role_of(session, organisation.id, email)
-        if role is None:
-            raise NotFound(f"{email} is not a member of {organisation.slug}.")
-        if role == "admin":
-            # lock the admins' rows, so two admins removing each other cannot both succeed
-            admins = session.scalars(
-                select(Member.id)
-                .where(Member.organisation_id == organisation.id, Member.role == "admin")
-                .with_for_update()
-            ).all()
-            if len(admins) <= 1:
-                raise Conflict(
-                    f"{email} is the last admin of {organisation.slug}: add another admin first."
-                )
+        _keep_an_admin(session, organisation, email, "remove")
         session.execute(
             delete(Member).where(Member.organisation_id == organisation.id, Member.email == email)
+        )
+
+
+def change_role(db: Database, actor: Actor, slug: str | None, email: str, role: str) -> MemberInfo:
+    """Make a member an admin or a pro; the organisation's last admin stays an admin."""
+    email = email.strip().lower()
+    if role not in organisations.ROLES:
+        raise RosterError(f'"{role}" is not a role: use admin or pro.')
+    organisation = organisation_for(db, actor, slug, admin=True, doing="change roles")
+    with db.session() as session:
+        if role != "admin":
+            _keep_an_admin(session, organisation, email, "make a pro")
+        elif role_of(session, organisation.id, email) is None:
+            raise NotFound(f"{email} is not a member of {organisation.slug}.")
+        session.execute(
+            update(Member)
+            .where(Member.organisation_id == organisation.id, Member.email == email)
+            .values(role=role)
+        )
+        return MemberInfo(email, role)
+
+
+def _keep_an_admin(session: Session, organisation: OrgRef, email: str, doing: str) -> None:
+    """NotFound for a non-member; Conflict when `email` is the organisation's last admin."""
+    role = role_of(session, organisation.id, email)
+    if role is None:
+        raise NotFound(f"{email} is not a member of {organisation.slug}.")
+    if role != "admin":
+        return
+    # lock the admins' rows, so two admins removing each other cannot both succeed
+    admins = session.scalars(
+        select(Member.id)
+        .where(Member.organisation_id == organisation.id, Member.role == "admin")
+        .with_for_update()
+    ).all()
+    if len(admins) <= 1:
+        raise Conflict(
+            f"{email} is the last admin of {organisation.slug}: make another member an admin "
+            f"before you {doing} them."
         )
 
 

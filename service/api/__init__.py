@@ -20,7 +20,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @bp.before_request
 def limit_body() -> None:
-    """API bodies are small JSON; only the console's upload may be large."""
+    """API bodies are small JSON; a roster file's route raises it (bodies.authorised)."""
     request.max_content_length = extensions.settings().max_body_bytes
 
 
@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     from . import (  # noqa: F401  (importing them registers their routes on bp)
         bodies,
         connect,
+        files,
         history,
         openapi,
         organisations,
@@ -51,10 +52,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RosterError)
     def roster_error(error: RosterError) -> Response:
+        """Roster's own errors, with the fields each one declares."""
         return problem_response(error.status, error.title, str(error), **error.problem_fields())
 
     @app.errorhandler(ValidationError)
     def bad_body(error: ValidationError) -> Response:
+        """A body its schema refused: say which field and why."""
         return problem_response(
             422,
             "The request body is not valid",
@@ -63,6 +66,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
+        """Werkzeug's errors (404, 405, 413) in plain words."""
         detail = {
             413: "The request is too large: send a smaller body or file.",
             404: "There is nothing at this address.",
@@ -72,6 +76,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
+        """A bug: logged with its traceback, answered without it."""
         log.exception("unexpected error")
         return problem_response(
             500,

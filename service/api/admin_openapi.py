@@ -64,7 +64,13 @@ def add_paths(spec: APISpec, problems: Problems) -> None:
     spec.path(
         path=f"{v1}/orgs",
         operations={
-            "get": op("Your organisations, with your role", [], 200, "OrganisationsResult")
+            "get": op(
+                "Your organisations, with your role",
+                [],
+                200,
+                "OrganisationsResult",
+                query="PagingQuery",
+            )
         },
     )
     collections = [
@@ -110,9 +116,16 @@ def add_paths(spec: APISpec, problems: Problems) -> None:
     spec.path(
         path=f"{v1}/orgs/{{slug}}/members/{{email}}",
         operations={
+            "patch": op(
+                "Make a member an admin or a pro; the last admin stays (admins)",
+                [SLUG, _path("email")],
+                200,
+                "MemberResult",
+                body="RoleBody",
+            ),
             "delete": op(
                 "Remove a member; the last admin stays (admins)", [SLUG, _path("email")], 204, None
-            )
+            ),
         },
     )
     spec.path(

@@ -51,7 +51,7 @@ class OrganisationSchema(Schema):
     role = fields.String(validate=validate.OneOf(ROLES))
 
 
-class OrganisationsResult(Schema):
+class OrganisationsResult(_Page):
     organisations = fields.List(fields.Nested(OrganisationSchema))
 
 
@@ -108,6 +108,10 @@ class AttributeResult(Schema):
 class MemberBody(_Body):
     email = fields.String(required=True, validate=validate.Length(min=3, max=254))
     role = fields.String(load_default="pro", validate=validate.OneOf(ROLES))
+
+
+class RoleBody(_Body):
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
 
 
 class MemberSchema(Schema):
@@ -248,6 +252,7 @@ NAMES = [
     "AttributesResult",
     "AttributeResult",
     "MemberBody",
+    "RoleBody",
     "MembersResult",
     "MemberResult",
     "SheetBody",

@@ -7,7 +7,7 @@ from typing import Any
 from .. import extensions
 from ..admin import linking, setup
 from ..errors import NotFound
-from ..sources import locate
+from ..sources import links
 from . import admin_schemas as s
 from . import bodies, bp
 from .callers import connect_caller, sheet_caller
@@ -16,7 +16,7 @@ GENDERS = ["male", "female"]
 
 
 def _spreadsheet(spreadsheet_id: str) -> str:
-    if locate.spreadsheet_id(spreadsheet_id) != spreadsheet_id:
+    if links.spreadsheet_id(spreadsheet_id) != spreadsheet_id:
         raise NotFound("This is not a Google spreadsheet id.")
     return spreadsheet_id
 

@@ -7,7 +7,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from . import admin_openapi, bp, schemas
+from . import admin_openapi, bp, files, schemas
 
 _PROBLEM = {"application/problem+json": {"schema": "Problem"}}
 
@@ -32,6 +32,7 @@ def _json(schema: str) -> dict[str, Any]:
 
 
 def build_spec() -> dict[str, Any]:
+    """The OpenAPI 3 document, built from the schemas the responses are dumped with."""
     spec = APISpec(
         title="Roster API",
         version="1.0.0",
@@ -135,6 +136,7 @@ def build_spec() -> dict[str, Any]:
             }
         },
     )
+    files.document(spec, _problems, _json)
     from .sheet_jobs import document
 
     document(spec, _problems, _json, sheet)
@@ -144,4 +146,5 @@ def build_spec() -> dict[str, Any]:
 
 @bp.get("/openapi.json")
 def spec_view() -> dict[str, Any]:
+    """The OpenAPI document, for tools and the fuzz test."""
     return build_spec()

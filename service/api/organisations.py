@@ -6,6 +6,7 @@ from typing import Any
 
 from .. import extensions
 from ..admin import linking, setup
+from ..admin.access import Page
 from . import admin_schemas as s
 from . import bp
 from .callers import admin_body, org_actor, page_of, paging, query
@@ -14,8 +15,11 @@ from .callers import admin_body, org_actor, page_of, paging, query
 @bp.get("/orgs")
 def orgs_list() -> Any:
     actor = org_actor()
-    found = setup.list_organisations(extensions.db(), actor)
-    return s.OrganisationsResult().dump({"organisations": found}), 200
+    wanted = paging(query(s.PagingQuery()))
+    found = setup.list_organisations(extensions.db(), actor)  # a person's few: paged here
+    start = (wanted.page - 1) * wanted.per_page
+    page = Page(found[start : start + wanted.per_page], wanted.page, wanted.per_page, len(found))
+    return page_of(s.OrganisationsResult(), "organisations", page), 200
 
 
 @bp.get("/orgs/<slug>/tags")
@@ -84,6 +88,14 @@ def members_add(slug: str) -> Any:
     data = admin_body(actor, slug, s.MemberBody(), "add members")
     added = setup.add_member(extensions.db(), actor, slug, data["email"], data["role"])
     return s.MemberResult().dump({"member": added}), 201
+
+
+@bp.patch("/orgs/<slug>/members/<email>")
+def members_change_role(slug: str, email: str) -> Any:
+    actor = org_actor()
+    data = admin_body(actor, slug, s.RoleBody(), "change roles")
+    changed = setup.change_role(extensions.db(), actor, slug, email, data["role"])
+    return s.MemberResult().dump({"member": changed}), 200
 
 
 @bp.delete("/orgs/<slug>/members/<email>")

@@ -23,6 +23,8 @@ class WorksheetBody(Schema):
     """Which worksheet: a title or a gid, not both; the first one when neither."""
 
     class Meta:
+        """Unknown fields are refused, not ignored."""
+
         unknown = RAISE
 
     worksheet = fields.String(validate=validate.Length(min=1, max=200))
@@ -30,6 +32,7 @@ class WorksheetBody(Schema):
 
     @validates_schema
     def one_worksheet(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """A title or a gid, not both."""
         if "worksheet" in data and "worksheet_id" in data:
             raise ValidationError("Give worksheet or worksheet_id, not both.")
 
@@ -84,12 +87,14 @@ class NotesSchema(Schema):
 class ValidationResult(Schema):
     """A validation; `notes` only for a spreadsheet (a file is written nowhere)."""
 
+    worksheet = fields.String(metadata={"description": "the tab read (a CSV file's name)"})
     summary = fields.Nested(SummarySchema)
     issues = fields.List(fields.Nested(IssueSchema))
     notes = fields.Nested(NotesSchema, allow_none=True)
 
     @post_dump
     def drop_missing_notes(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """A file's validation has no `notes` member at all."""
         if data.get("notes") is None:
             data.pop("notes", None)
         return data

@@ -18,11 +18,12 @@ from marshmallow import Schema, fields
 from .. import extensions, organisations, validation_jobs
 from ..db import Database
 from ..imports.runs import active_run
+from ..roster.organisation import OrgRef
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
 from . import bp
 from .callers import sheet_caller, sheet_caller_of
-from .schemas import ImportSchema, SummarySchema, ValidateBody, ValidationResult
+from .schemas import ImportSchema, IssueSchema, SummarySchema, ValidateBody, ValidationResult
 from .views import body, sheet_organisation, worksheet_of
 
 log = logging.getLogger("roster.api")
@@ -42,7 +43,7 @@ class GroupSchema(Schema):
 class JobResultSchema(Schema):
     summary = fields.Nested(SummarySchema)
     groups = fields.List(fields.Nested(GroupSchema))
-    issues = fields.List(fields.Dict())
+    issues = fields.List(fields.Nested(IssueSchema))
     issues_total = fields.Integer()
     notes = fields.Dict(allow_none=True)
 
@@ -78,9 +79,7 @@ def start_validation(spreadsheet_id: str) -> Any:
     db = extensions.db()
     started = validation_jobs.start_job(db, organisation.id, spreadsheet_id, worksheet, who.email)
     if started.created:
-        _work(
-            db, extensions.sheets(), started.job["id"], organisation.id, spreadsheet_id, worksheet
-        )
+        _work(db, extensions.sheets(), started.job["id"], organisation, spreadsheet_id, worksheet)
     location = url_for("api.validation_status", job_id=started.job["id"])
     dumped = ValidationJobResult().dump({"validation": started.job})
     return dumped, 202, {"Location": location}
@@ -114,16 +113,16 @@ def _work(
     db: Database,
     sheets: GoogleSheets,
     job_id: str,
-    organisation_id: int,
+    organisation: OrgRef,
     spreadsheet_id: str,
     worksheet: str | int | None,
 ) -> None:
     """Validate in a thread of this instance; the result goes to the database for any instance."""
 
     def validate() -> dict[str, Any]:
-        snapshot = organisations.snapshot(db, organisation_id)
-        checked = validate_source(sheets, spreadsheet_id, worksheet, snapshot)
-        return ValidationResult().dump(checked)
+        checked = validate_source(db, sheets, spreadsheet_id, worksheet, organisation.id)
+        result: dict[str, Any] = ValidationResult().dump(checked)
+        return result
 
     def work() -> None:
         try:

@@ -39,7 +39,8 @@ RETRY_BUSY_SECONDS = 30
 class QueueGate(Protocol):
     """Decides whether a request really comes from the import queue."""
 
-    def check(self, headers: Headers) -> None: ...
+    def check(self, headers: Headers) -> None:
+        """Raise Unauthorized or Forbidden unless the queue sent the request."""
 
 
 class QueueToken:

@@ -13,13 +13,11 @@ from .. import extensions, organisations
 from ..auth import Caller
 from ..config import Settings
 from ..db import Database
-from ..errors import NotFound
 from ..fixes import apply_fixes
 from ..imports import jobs
 from ..imports.passwords import PasswordHashing
 from ..imports.runs import get_run
-from ..roster.organisation import OrgRef, OrgSnapshot
-from ..sources import locate
+from ..roster.organisation import OrgRef
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
 from . import bodies, bp
@@ -49,26 +47,25 @@ def worksheet_of(data: dict[str, Any]) -> str | int | None:
 
 def sheet_organisation(spreadsheet_id: str, who: Caller) -> OrgRef:
     """The organisation that owns the sheet, if the caller is one of its members: then the
-    request's body may be read (bodies.authorised)."""
-    if locate.spreadsheet_id(spreadsheet_id) != spreadsheet_id:
-        raise NotFound("This is not a Google spreadsheet id.")
+    request's body may be read (bodies.authorised), and the use case is handed the answer."""
     found = organisations.resolve(extensions.db(), spreadsheet_id=spreadsheet_id, member=who.email)
     bodies.authorised()
     return found
 
 
-def snapshot_of(organisation: OrgRef) -> OrgSnapshot:
-    """What the rules need to know about the organisation that owns the sheet."""
-    return organisations.snapshot(extensions.db(), organisation.id)
-
-
 @bp.post("/sheets/<spreadsheet_id>/validate")
 def validate(spreadsheet_id: str) -> tuple[Any, int]:
     """Read the sheet, validate it, write its notes; answer the summary and the issues."""
-    organisation = sheet_organisation(spreadsheet_id, sheet_caller(spreadsheet_id))
+    who = sheet_caller(spreadsheet_id)
+    organisation = sheet_organisation(spreadsheet_id, who)
     data = body(ValidateBody())
-    snapshot = snapshot_of(organisation)
-    checked = validate_source(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot)
+    checked = validate_source(
+        extensions.db(),
+        extensions.sheets(),
+        spreadsheet_id,
+        worksheet_of(data),
+        organisation.id,
+    )
     log.info(
         "validated sheet=%s rows=%d errors=%d",
         spreadsheet_id,
@@ -89,10 +86,10 @@ def start_import(spreadsheet_id: str) -> Any:
         db,
         sheets,
         settings,
-        organisation.id,
         spreadsheet_id,
         worksheet_of(data),
         who.email,
+        organisation_id=organisation.id,
         mode=data["mode"],
         update_existing=data["update_existing"],
         dry_run=data["dry_run"],
@@ -111,15 +108,21 @@ def dispatch(
     hashing: PasswordHashing,
     run_id: str,
     prepared: jobs.Prepared | None = None,
+    in_process: bool = False,
 ) -> None:
-    """Hand the run to a worker: a thread here (carrying the plan), or Cloud Tasks."""
-    if settings.tasks == "cloud-tasks":
+    """Hand the run to a worker: a thread here (carrying the plan), or Cloud Tasks.
+
+    An uploaded file's run is always `in_process`: its bytes live only in this request's
+    memory (docs/decisions.md), so no other instance could read them.
+    """
+    if settings.tasks == "cloud-tasks" and not in_process:
         from ..imports.cloud_tasks import enqueue
 
         enqueue(settings, run_id)
         return
 
     def work() -> None:
+        """The worker thread: a failure is logged, and the run records it."""
         try:
             jobs.work(db, sheets, hashing, settings, run_id, prepared=prepared)
         except Exception:
@@ -145,8 +148,14 @@ def import_status(import_id: str) -> tuple[Any, int]:
 @bp.post("/sheets/<spreadsheet_id>/fix")
 def fix(spreadsheet_id: str) -> tuple[Any, int]:
     """Write every unambiguous fix in one request; answer what changed and what is left."""
-    organisation = sheet_organisation(spreadsheet_id, sheet_caller(spreadsheet_id))
+    who = sheet_caller(spreadsheet_id)
+    organisation = sheet_organisation(spreadsheet_id, who)
     data = body(FixBody())
-    snapshot = snapshot_of(organisation)
-    fixed = apply_fixes(extensions.sheets(), spreadsheet_id, worksheet_of(data), snapshot)
+    fixed = apply_fixes(
+        extensions.db(),
+        extensions.sheets(),
+        spreadsheet_id,
+        worksheet_of(data),
+        organisation.id,
+    )
     return FixResult().dump(fixed), 200

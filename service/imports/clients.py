@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..db import Database
+from ..errors import Conflict
 from ..models import Client, ImportRowResult, Tag, client_tags, utcnow
 from ..roster.engine import ClientRow
 from . import runs
@@ -94,6 +95,29 @@ def _outcome(
         step.action, ALREADY_A_CLIENT
     )
     return {**result, "reason": reason}
+
+
+def open_run(
+    db: Database,
+    organisation_id: int,
+    request: runs.ImportRequest,
+    total: int,
+    failed: Sequence[FailedRow],
+    stale_after: dt.timedelta = runs.STALE_AFTER,
+) -> ImportStatus:
+    """Open the run (runs.open_in) and record the rows errors keep out of it, in one transaction.
+
+    A run that finishes while we look frees the sheet, so we simply try again.
+    """
+    for _ in range(5):
+        with db.session() as session:
+            opened = runs.open_in(
+                session, organisation_id, request, total, len(failed), stale_after
+            )
+            if opened is not None:
+                record_failed(session, opened.id, failed)
+                return opened
+    raise Conflict("This sheet's imports are changing hands too fast: import again.")
 
 
 def record_failed(session: Session, run_id: str, failed: Sequence[FailedRow]) -> None:

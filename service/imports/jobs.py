@@ -12,6 +12,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .. import organisations
 from ..config import Settings
@@ -20,15 +21,17 @@ from ..errors import ImportBlocked, RosterError
 from ..roster.engine import Validation, validate_grid
 from ..roster.notes import plan_result_notes
 from ..roster.wording import plural
-from ..sources.google_sheets import GoogleSheets
 from ..sources.locate import read_source
-from ..validation import validate_source
+from ..validation import SheetValidation, validate_source
 from . import clients, runs
 from .outcomes import UPDATE_RULES, failed_rows
 from .passwords import PasswordHashing
 from .plan import ImportPlan, plan_import
 from .report import blocked_message
 from .runs import ImportRequest, ImportStatus
+
+if TYPE_CHECKING:  # gspread is imported only where a spreadsheet is read
+    from ..sources.google_sheets import GoogleSheets
 
 NO_INVITATIONS = "No invitations were sent: give each client their temporary password yourself."
 CHANGED_SINCE = (
@@ -65,19 +68,29 @@ def start_import(
     db: Database,
     sheets: GoogleSheets,
     settings: Settings,
-    organisation_id: int,
     source: str,
     worksheet: str | int | None,
     started_by: str,
     *,
+    organisation_id: int | None = None,
+    slug: str | None = None,
+    member: str | None = None,
     mode: str = "all_or_nothing",
     update_existing: bool = False,
     dry_run: bool = False,
+    checked: SheetValidation | None = None,
 ) -> Started:
-    """Validate (writing notes to a sheet), then plan, then open a run unless it is a dry run."""
-    checked = validate_source(
-        sheets, source, worksheet, organisations.snapshot(db, organisation_id)
-    )
+    """Validate (writing notes to a sheet), then plan, then open a run unless it is a dry run.
+
+    `organisation_id` is the one the caller resolved; without it `slug` and `member` choose it
+    (organisations.resolve). An uploaded file arrives already read and validated as `checked`.
+    """
+    if organisation_id is None:
+        organisation_id = organisations.resolve(
+            db, slug=slug, spreadsheet_id=source, member=member
+        ).id
+    if checked is None:
+        checked = validate_source(db, sheets, source, worksheet, organisation_id)
     plan = plan_import(checked.validation, mode, update_existing)
     prepared = Prepared(checked.validation, plan, checked.grid.sheet_id)
     if dry_run:
@@ -103,15 +116,13 @@ def start_import(
         mode=mode,
         update_existing=update_existing,
     )
-    failed = failed_rows(checked.grid, checked.validation, plan.blocked)
-    run = runs.open_run(
+    run = clients.open_run(
         db,
         organisation_id,
         request,
         checked.validation.rows,
-        len(plan.blocked),
+        failed_rows(checked.grid, checked.validation, plan.blocked),
         _stale(settings),
-        lambda session, run_id: clients.record_failed(session, run_id, failed),
     )
     return Started(plan.counts(), prepared, run)
 
@@ -155,7 +166,8 @@ def work(
             if out_of_time and start + size < len(steps):
                 return runs.release(db, run_id, lease)
         # shown before the run is marked done, so whoever polls sees them together
-        shown = _show_results(db, sheets, run, prepared)
+        email_column = prepared.validation.layout.index_of("email_address")
+        shown = _show_results(db, sheets, run, prepared.sheet_id, email_column)
         rules = UPDATE_RULES if run.update_existing else None
         message = " ".join(filter(None, [NO_INVITATIONS, rules, shown]))
         return runs.finish(db, run_id, "succeeded", message)
@@ -181,26 +193,30 @@ def _prepare(db: Database, sheets: GoogleSheets, run: ImportStatus) -> Prepared:
 
 
 def _show_results(
-    db: Database, sheets: GoogleSheets, run: ImportStatus, prepared: Prepared
+    db: Database,
+    sheets: GoogleSheets,
+    run: ImportStatus,
+    sheet_id: int | None,
+    email_column: int | None,
 ) -> str | None:
     """A note on each row's email cell, where the row still holds the same email.
 
     Returns a sentence about the rows whose result could not be placed, if any. A file has no
     notes to write: its results are in the counts.
     """
-    if prepared.sheet_id is None:
+    if sheet_id is None:
         return None
     try:
-        grid = sheets.read(run.source, prepared.sheet_id)
+        grid = sheets.read(run.source, sheet_id)
         notes, misplaced = plan_result_notes(
             grid,
-            prepared.validation.layout.index_of("email_address"),
+            email_column,
             clients.outcomes(db, run.id),
             run.started_by,
             dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
         )
         if notes:
-            sheets.write_notes(run.source, prepared.sheet_id, notes)
+            sheets.write_notes(run.source, sheet_id, notes)
     except RosterError as error:
         return f"The clients are imported, but the results could not be shown in the sheet: {error}"
     if misplaced:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..roster.columns import read_header
 from ..roster.engine import Validation
 from ..roster.grid import Grid
-from ..roster.organisation import OrgSnapshot
 
 OUTCOMES = ("created", "updated", "unchanged", "skipped", "failed")
 
@@ -29,8 +27,7 @@ class FailedRow:
 
 def failed_rows(grid: Grid, validation: Validation, blocked: list[int]) -> list[FailedRow]:
     """The blocked rows with the address they hold and their errors, cell by cell."""
-    layout = read_header(grid.header, OrgSnapshot())
-    column = next((c.index for c in layout.columns if c.field == "email_address"), None)
+    column = validation.layout.index_of("email_address")  # the header as validation read it
     wanted = set(blocked)
     errors: dict[int, list[str]] = {}
     for issue in validation.issues:

@@ -27,6 +27,7 @@ PARENT_CHECK_SECONDS = 0.5  # how often a worker looks whether the server is sti
 
 
 def make_hasher(profile: str) -> PasswordHasher:
+    """An argon2id hasher with the named profile's parameters."""
     chosen = PROFILES[profile]
     return PasswordHasher(
         time_cost=chosen["time_cost"],
@@ -135,6 +136,7 @@ class PasswordHashing:
         return self._pool
 
     def close(self) -> None:
+        """Stop the worker processes, if any were started."""
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None

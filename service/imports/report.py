@@ -7,8 +7,8 @@ and `roster fix` for a file) and the options given (no "skip invalid rows" when 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from ..roster.engine import Validation
@@ -117,28 +117,25 @@ def left_out(validation: Validation, update_existing: bool = False) -> list[Left
     return groups
 
 
-def row_reasons(issues: Iterable[Issue]) -> dict[int, str]:
-    """Each row with errors and why, cell by cell: the reason of a `failed` per-row outcome."""
-    reasons: dict[int, list[str]] = {}
-    for issue in issues:
-        if issue.is_error and issue.row is not None and issue.row > 1:
-            reasons.setdefault(issue.row, []).append(f"{issue.cell}: {issue.message}")
-    return {row: " ".join(parts) for row, parts in sorted(reasons.items())}
+def where_to_look(source: str, is_file: bool, via_cli: bool, can_fix: bool = True) -> str:
+    """Where a pro sees each cell's message and applies the fixes, for this kind of source.
 
-
-def where_to_look(source: str, is_file: bool, via_cli: bool) -> str:
-    """Where a pro sees each cell's message and applies the fixes, for this kind of source."""
+    `can_fix`: whether this CLI has `roster fix` for files (never advise a missing command).
+    """
     if not is_file:
         return (
             "Each cell with an error has a Roster note in the sheet; Roster > Fix what can be "
             "fixed applies the suggested fixes."
         )
     if via_cli:
-        return (
+        see = (
             f"See each cell's message with `roster validate {source}` (add --annotate "
-            f"annotated.xlsx for a copy with comments); `roster fix {source} -o fixed.csv` "
-            "applies the suggested fixes."
+            "annotated.xlsx for a copy with comments)"
         )
+        if not can_fix:
+            return see + "."
+        fixed = "fixed" + (PurePath(source).suffix or ".csv")
+        return f"{see}; `roster fix {source} -o {fixed}` applies the suggested fixes."
     return "Each cell's message is listed with the issues."
 
 
@@ -150,6 +147,7 @@ def blocked_message(
     via_cli: bool,
     dry_run: bool = False,
     update_existing: bool = False,
+    can_fix: bool = True,
 ) -> str:
     """Why nothing was (or, in a dry run, would be) imported, and what to do next."""
     errors = validation.summary["errors"]
@@ -159,11 +157,11 @@ def blocked_message(
     if header:
         return (
             f"{opening} Its header row has {plural(len(header), 'error')}, which stop every "
-            "row: fix row 1 first. " + where_to_look(source, is_file, via_cli)
+            "row: fix row 1 first. " + where_to_look(source, is_file, via_cli, can_fix)
         )
     rows = len(validation.blocked_rows)
     clean = sum(1 for client in validation.clients if update_existing or not client.existing)
-    advice = where_to_look(source, is_file, via_cli)
+    advice = where_to_look(source, is_file, via_cli, can_fix)
     if skip_invalid or not clean:  # never suggest the option that was given, or an empty import
         return f"{opening} {advice}"
     skip = "add --skip-invalid" if via_cli else "choose to skip invalid rows"
@@ -190,12 +188,20 @@ def result_lines(
     is_file: bool,
     update_existing: bool,
     via_cli: bool = True,
+    can_fix: bool = True,
 ) -> list[str]:
-    """The sentences that close an import: counts, what was left out and why, what to do."""
+    """The sentences that close an import: counts, what was left out and why, what to do.
+
+    The run's own message (no invitations; for an update, that passwords are never changed and
+    tags only added: `outcomes.UPDATE_RULES`) follows these lines.
+    """
     counts = [f"{result['created']:,} created", f"{result['updated']:,} updated"]
-    if "unchanged" in result:
-        counts.append(f"{result['unchanged']:,} unchanged")
-    counts.append(f"{result['skipped']:,} skipped")
+    skipped = result["skipped"]
+    if update_existing:  # the run counts the unchanged among the skipped: say them apart
+        unchanged = result.get("unchanged", 0)
+        counts.append(f"{unchanged:,} unchanged")
+        skipped -= unchanged
+    counts.append(f"{skipped:,} skipped")
     lines = [f"Import {result['status']}: {', '.join(counts)}."]
     failed = result["failed_rows"]
     if failed:
@@ -204,12 +210,7 @@ def result_lines(
         lines.append("Left out:")
     lines += [f"  {group.line()}" for group in groups]
     if failed:
-        lines.append(where_to_look(source, is_file, via_cli))
-    if update_existing:
-        lines.append(
-            "Existing clients' passwords are never changed, and their tags are only added "
-            "(none is removed)."
-        )
+        lines.append(where_to_look(source, is_file, via_cli, can_fix))
     return lines
 
 

@@ -5,19 +5,18 @@ and `heartbeat_at` say which worker is processing it. A worker that dies leaves 
 heartbeat: after STALE_AFTER the next import of the sheet takes the run over and resumes it
 where its last committed chunk ended.
 
-    open_run -> queued --claim--> running --finish--> succeeded | failed
+    open_in -> queued --claim--> running --finish--> succeeded | failed
                                   running --release--> running, no lease (the next task claims it)
                                   running --abandon--> running, stale at once (Ctrl+C)
 
-`imports.jobs` drives the transitions; `imports.clients` writes each chunk inside `hold`, in the
-chunk's own transaction. Nothing here calls back up.
+`imports.jobs` drives the transitions; `imports.clients` opens a run with its failed rows and
+writes each chunk inside `hold`, each in its own transaction. Nothing here calls back up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..db import Database
-from ..errors import Conflict, ImportRunning, NotFound
+from ..errors import ImportRunning, NotFound
 from ..models import ImportRun, utcnow
 from ..sources import locate
 
@@ -92,60 +91,51 @@ def source_key(source: str) -> str:
     return str(Path(source).resolve()) if locate.is_file(source) else source
 
 
-def open_run(
-    db: Database,
+def open_in(
+    session: Session,
     organisation_id: int,
     request: ImportRequest,
     total: int,
     blocked: int,
     stale_after: dt.timedelta = STALE_AFTER,
-    record: Callable[[Session, str], None] | None = None,
-) -> ImportStatus:
-    """Record a new run, or take over a stale one; refuse when one is running.
+) -> ImportStatus | None:
+    """Inside the caller's transaction: record a new run, or take over a stale one.
 
-    `blocked` rows (errors, in skip-invalid mode) count as processed and failed from the start;
-    `record(session, run_id)` writes their outcomes in the same transaction.
-    The unique `active_key` decides who gets the sheet. A run that finishes while we look is
-    gone from the key, so we simply try again.
+    `blocked` rows (errors, in skip-invalid mode) count as processed and failed from the start.
+    The unique `active_key` decides who gets the sheet: ImportRunning when a live run holds it,
+    None when the run that held it finished while we looked (open again, in a new transaction).
     """
     key = lock_key(organisation_id, request)
-    for _ in range(5):
-        with db.session() as session:
-            try:
-                with session.begin_nested():
-                    run = ImportRun(
-                        organisation_id=organisation_id,
-                        source=request.source,
-                        worksheet_id=request.worksheet_id,
-                        worksheet_title=request.worksheet_title,
-                        mode=request.mode,
-                        update_existing=request.update_existing,
-                        status="queued",
-                        active_key=key,
-                        total=total,
-                        processed=blocked,
-                        failed_rows=blocked,
-                        started_by=request.started_by,
-                    )
-                    session.add(run)
-                    session.flush()
-                    if record is not None:
-                        record(session, run.id)
-                return _status(run)
-            except IntegrityError:
-                pass
-            current = session.scalar(select(ImportRun).where(ImportRun.active_key == key))
-            if current is None:
-                continue  # it finished between our insert and this read: try again
-            if current.heartbeat_at > utcnow() - stale_after:
-                raise _running(current)
-            if _take_over(session, current, request, blocked):
-                if record is not None:
-                    record(session, current.id)
-                return _status(_get(session, current.id))
-            session.refresh(current)
-            raise _running(current)
-    raise Conflict("This sheet's imports are changing hands too fast: import again.")
+    try:
+        with session.begin_nested():
+            run = ImportRun(
+                organisation_id=organisation_id,
+                source=request.source,
+                worksheet_id=request.worksheet_id,
+                worksheet_title=request.worksheet_title,
+                mode=request.mode,
+                update_existing=request.update_existing,
+                status="queued",
+                active_key=key,
+                total=total,
+                processed=blocked,
+                failed_rows=blocked,
+                started_by=request.started_by,
+            )
+            session.add(run)
+            session.flush()
+        return _status(run)
+    except IntegrityError:
+        pass
+    current = session.scalar(select(ImportRun).where(ImportRun.active_key == key))
+    if current is None:
+        return None
+    if current.heartbeat_at > utcnow() - stale_after:
+        raise _running(current)
+    if _take_over(session, current, request, blocked):
+        return _status(_get(session, current.id))
+    session.refresh(current)
+    raise _running(current)
 
 
 def get_run(db: Database, run_id: str) -> ImportStatus:

@@ -153,7 +153,8 @@ def _squash(text: str) -> str:
 
 def _close(key: str, candidates: list[str]) -> list[str]:
     """The one candidate a typo away (compared squashed), or none: never a different word."""
-    close = [c for c in candidates if len(c) >= 3 and len(key) >= 3 and one_edit_apart(key, c)]
+    # short aliases (id, dob, sex) are one edit from many unrelated words (is, job, set)
+    close = [c for c in candidates if len(c) >= 4 and len(key) >= 4 and one_edit_apart(key, c)]
     return close if len(close) == 1 else []
 
 

@@ -57,7 +57,7 @@ def readings(value: str) -> tuple[dt.date, ...]:
     if match := re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text):  # YYYYMMDD in other digits
         year, month, day = (int(part) for part in match.groups())
         return (d,) if (d := _date_or_none(year, month, day)) else ()
-    if match := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?", text):
+    if match := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0?0:00(?::00)?)?", text):
         year, month, day = (int(part) for part in match.groups())
         return (d,) if (d := _date_or_none(year, month, day)) else ()
     if match := _DAY_MONTH_YEAR.fullmatch(text):

@@ -41,7 +41,7 @@ def is_valid(value: str) -> bool:
         value.isascii()
         and len(value) <= MAX_LENGTH
         and ADDRESS.fullmatch(value.lower()) is not None
-        and len(value.split("@")[0]) <= MAX_NAME_PART
+        and value.find("@") <= MAX_NAME_PART  # the pattern allows one @ only
     )
 
 
@@ -68,30 +68,42 @@ def diagnose(value: str) -> list[Problem]:
 
 
 def _unwrapped(value: str, problems: list[Problem]) -> str:
-    """The address inside `mailto:`, `Name <…>`, `<…>` or quotes, noting each wrapper."""
+    """The address inside `mailto:`, `Name <…>`, `<…>` or quotes, noting each wrapper once.
+
+    Wrappers may nest (`<mailto:ann@example.com>`): peeled until none is left.
+    """
+    seen: set[str] = set()
+    while (peeled := _peel(value)) is not None:
+        problem, value = peeled
+        if problem.code not in seen:
+            seen.add(problem.code)
+            problems.append(problem)
+    return value
+
+
+def _peel(value: str) -> tuple[Problem, str] | None:
+    """The outermost wrapper and what it holds, or None."""
     if _MAILTO.match(value):
-        problems.append(
-            _problem("mailto", 'Remove "mailto:" from the start: the cell holds only the address.')
+        return (
+            _problem("mailto", 'Remove "mailto:" from the start: the cell holds only the address.'),
+            value[len("mailto:") :].strip(),
         )
-        value = value[len("mailto:") :].strip()
     if match := _DISPLAY_NAME.fullmatch(value):
         if match["name"].strip():
-            problems.append(
-                _problem(
-                    "display_name",
-                    "This cell holds a name and an address: keep only the address between < and >.",
-                )
+            problem = _problem(
+                "display_name",
+                "This cell holds a name and an address: keep only the address between < and >.",
             )
         else:
-            problems.append(_problem("angle_brackets", "Remove the < and > around the address."))
-        value = match["address"].strip()
+            problem = _problem("angle_brackets", "Remove the < and > around the address.")
+        return problem, match["address"].strip()
     for opening, closing in _QUOTES:
         if len(value) > 2 and value[0] == opening and value[-1] == closing:
             marks = "brackets" if opening in "([" else "quotation marks"
-            problems.append(_problem("quoted", f"Remove the {marks} around the address."))
-            value = value[1:-1].strip()
-            break
-    return value
+            return _problem("quoted", f"Remove the {marks} around the address."), value[
+                1:-1
+            ].strip()
+    return None
 
 
 def _inner_problem(value: str) -> Problem:

@@ -18,6 +18,7 @@ from marshmallow import ValidationError, fields
 
 from ..errors import SheetTooLarge
 from .columns import REQUIRED, Column, Layout, read_header
+from .dates import CompactDate
 from .grid import ERROR_LITERALS, CellKind, Grid
 from .issues import ERROR, WARNING, Issue, Problem, a1, summarize
 from .organisation import OrgSnapshot
@@ -59,10 +60,12 @@ class Validation:
 
     @property
     def summary(self) -> dict[str, int]:
+        """Rows, errors and warnings (SPEC §6)."""
         return summarize(self.rows, self.issues)
 
     @property
     def blocked_rows(self) -> set[int]:
+        """The sheet rows that have an error: never imported."""
         return {i.row for i in self.issues if i.is_error and i.row is not None and i.row > 1}
 
     @property
@@ -111,6 +114,12 @@ class _FieldRunner:
         # the first part of this field's issue codes: email.*, password.*, attribute.*, ...
         self.prefix = {"email_address": "email", "initial_password": "password"}.get(
             name, name.split(":")[0]
+        )
+        # how messages name the column: "email address", 'attribute "Plan"'
+        self.label = (
+            f'attribute "{name.split(":", 1)[1]}"'
+            if name.startswith("attribute:")
+            else name.replace("_", " ")
         )
         # Field.deserialize minus what a string cell never needs (missing/None handling); run
         # directly, since unique columns (emails, passwords) call it once per row
@@ -167,12 +176,12 @@ class _FieldRunner:
         if any(ch in INVISIBLE for ch in ends):
             return Problem(
                 f"{self.prefix}.invisible_characters",
-                "The value starts or ends with invisible characters (zero-width or "
+                f"The {self.label} starts or ends with invisible characters (zero-width or "
                 "no-break spaces): remove them.",
             )
         return Problem(
             f"{self.prefix}.surrounding_spaces",
-            "The value starts or ends with spaces or line breaks: remove them.",
+            f"The {self.label} starts or ends with spaces or line breaks: remove them.",
         )
 
     def _safe_fix(self, value: str, stripped: str) -> str | None:
@@ -279,8 +288,24 @@ def validate_grid(grid: Grid, org: OrgSnapshot) -> Validation:
     """Check every cell of a roster grid (SPEC §2) and return issues sorted by cell."""
     rows, width = used_extent(grid)
     check_size(1, width)  # rows were counted by used_extent, blank ones left out
+    if len(grid.tabs) > 1 and not any(h.strip().lower() == "email_address" for h in grid.header):
+        return Validation(0, [_no_roster_tab(grid.tabs)], [], Layout([], 0, []))
     with _no_cyclic_gc():
         return _Run(grid, org).run(rows)
+
+
+def _no_roster_tab(tabs: tuple[str, ...]) -> Issue:
+    """One error for a workbook none of whose tabs has a roster header."""
+    return Issue(
+        None,
+        None,
+        None,
+        "sheet.no_roster_tab",
+        ERROR,
+        f"No tab of this workbook has Roster's headers (email_address in row 1); its tabs are "
+        f"{', '.join(tabs)}. Put the headers in row 1 of the roster's tab, or name the tab "
+        "to read (roster validate --worksheet TITLE).",
+    )
 
 
 class _Run:
@@ -290,7 +315,7 @@ class _Run:
         self.grid = grid
         self.org = org
         self.layout = read_header(grid.header, org)
-        schema = build_row_schema(org)
+        schema = build_row_schema(org, decimal_comma=grid.decimal_comma)
         self.runners = {name: _FieldRunner(name, f) for name, f in schema.fields.items()}
         self.issues: list[Issue] = list(self.layout.issues)
         # columns whose header exists but is wrong: data under them is not "extra"
@@ -350,6 +375,8 @@ class _Run:
         issues = self.issues
         checked: list[_Checked | None] = []
         caching = True
+        # a file's date cells: the date each holds, for a fix the shown text cannot give
+        dates = self.grid.dates if isinstance(runner.field, CompactDate) else None
         for index, cells in data:
             value = cells[at] if at < len(cells) else ""
             if kinds and (index, at) in kinds:
@@ -366,6 +393,9 @@ class _Run:
                     caching = len(cache) < CACHE_TRIAL or len(cache) * 2 < len(checked)
             if verdict.problems:
                 bad.add(index + 1)
+                fix = verdict.fix
+                if fix is None and dates and (index, at) in dates:
+                    fix = self._date_fix(runner, dates[(index, at)])
                 for problem in verdict.problems:
                     issues.append(
                         Issue(
@@ -375,7 +405,7 @@ class _Run:
                             problem.code,
                             problem.severity,
                             str(problem),
-                            verdict.fix,
+                            fix,
                         )
                     )
             elif verdict.blank and required:
@@ -392,6 +422,12 @@ class _Run:
                 )
             checked.append(verdict)
         return checked
+
+    @staticmethod
+    def _date_fix(runner: _FieldRunner, held: str) -> str | None:
+        """The YYYYMMDD a date cell holds, as its fix when the field takes it (03/04/1990)."""
+        verdict = runner.cache.get(held) or runner.judge(held)
+        return held if not verdict.problems and not verdict.blank else None
 
     def _extra_cells(self, index: int, cells: list[str]) -> None:
         # only cells under a blank header, or right of the last header, can be extra
@@ -413,15 +449,29 @@ class _Run:
     def _special(self, index: int, column: Column, value: str, kind: CellKind) -> None:
         row, number, name = index + 1, column.index + 1, column.field
         if kind is CellKind.FORMULA:
+            advice = (
+                # a typed password starting with "=" became a formula: its value is not the
+                # password, so pasting values would keep the wrong text
+                "This password starts with = and became a formula: retype it with an "
+                "apostrophe in front ('=…) so that it stays text."
+                if name == "initial_password"
+                else "This cell holds a formula: replace it with the plain value "
+                "(copy, then Paste special > Values only)."
+            )
+            self.issues.append(Issue(row, number, name, "cell.formula", ERROR, advice))
+            return
+        if kind is CellKind.DIGITS_LOST:
+            shown = "" if self.runners[name].secret else f" ({value})"  # never a password
             self.issues.append(
                 Issue(
                     row,
                     number,
                     name,
-                    "cell.formula",
+                    "cell.digits_lost",
                     ERROR,
-                    "This cell holds a formula: replace it with the plain value "
-                    "(copy, then Paste special > Values only).",
+                    f"This number is shown in scientific notation{shown}, so its last "
+                    "digits are lost: format the column as Text, type the full value again "
+                    "and save.",
                 )
             )
             return

@@ -11,6 +11,7 @@ class CellKind(Enum):
 
     FORMULA = "formula"
     ERROR_VALUE = "error_value"
+    DIGITS_LOST = "digits_lost"  # a file's number shown in scientific notation
 
 
 ERROR_LITERALS = frozenset(
@@ -37,6 +38,7 @@ class Grid:
     `kinds` is sparse and keyed by 0-based (row, column): most cells are plain values.
     `notes` holds existing cell notes, for sources that have them (Google Sheets).
     `sheet_id` is the worksheet's id (gid) in a Google spreadsheet, and None for a file.
+    `tabs` lists a workbook file's tabs, so that a file with no roster tab can say which it has.
     """
 
     rows: list[list[str]]
@@ -44,6 +46,10 @@ class Grid:
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
     title: str = ""
     sheet_id: int | None = None
+    tabs: tuple[str, ...] = ()
+    decimal_comma: bool = False  # the file writes numbers with a decimal comma (`;` CSV)
+    # a file's date cells shown another way (03/04/1990): the date each holds, as YYYYMMDD
+    dates: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def value(self, row: int, column: int) -> str:
         """The formatted value at 0-based (row, column); '' outside the data."""
@@ -55,4 +61,5 @@ class Grid:
 
     @property
     def header(self) -> list[str]:
+        """Row 1: the header row."""
         return self.rows[0] if self.rows else []

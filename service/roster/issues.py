@@ -49,15 +49,18 @@ class Issue:
 
     @property
     def cell(self) -> str | None:
+        """A1 notation of the cell, or None for the whole sheet."""
         if self.row is None or self.column is None:
             return None
         return a1(self.row, self.column)
 
     @property
     def is_error(self) -> bool:
+        """Errors block an import; warnings do not."""
         return self.severity == ERROR
 
     def sort_key(self) -> tuple[int, int, str]:
+        """Sheet issues first, then by row and column."""
         return (self.row or 0, self.column or 0, self.code)
 
 

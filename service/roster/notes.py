@@ -9,6 +9,9 @@ from .grid import Grid
 from .issues import Issue
 
 MARK = "Roster:"
+# where the suggested fixes can be applied: the menu in a sheet; the CLI or console for a file
+SHEET_FIX_PATH = "Roster > Fix what can be fixed"
+FILE_FIX_PATH = "roster fix FILE -o FIXED, or Download fixed copy in the console"
 OUTCOME_TEXT = {
     "created": "imported as a new client",
     "updated": "updated an existing client",
@@ -32,12 +35,13 @@ def roster_note(lines: list[str], footer: str | None = None) -> str:
     return "\n".join([MARK, *(f"• {line}" for line in lines), *([footer] if footer else [])])
 
 
-def note_text(issues: list[Issue]) -> str:
-    """One note for one cell: its messages, then the suggested value if there is one."""
+def note_text(issues: list[Issue], fix_path: str = SHEET_FIX_PATH) -> str:
+    """One note for one cell: its messages, then the suggested value if there is one.
+
+    `fix_path` names where the fix can be applied: the sheet's menu, or `roster fix` for a file.
+    """
     fix = next((issue.fix for issue in issues if issue.fix is not None), None)
-    footer = (
-        f'Suggested value: "{fix}" (Roster > Fix what can be fixed)' if fix is not None else None
-    )
+    footer = f'Suggested value: "{fix}" ({fix_path})' if fix is not None else None
     return roster_note([issue.message for issue in issues], footer)
 
 

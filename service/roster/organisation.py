@@ -9,6 +9,8 @@ ATTRIBUTE_TYPES = ("text", "number", "date", "boolean", "choice")
 
 @dataclass(frozen=True, slots=True)
 class AttributeDefinition:
+    """An attribute as the rules see it: its name, type and choices."""
+
     name: str
     type: str
     choices: tuple[str, ...] = ()

@@ -290,15 +290,50 @@ def known_tag(tags: frozenset[str]) -> Callable[[str], None]:
 # --- fields --------------------------------------------------------------------------------
 
 
+_COMMA_NUMBER = re.compile(r"[+-]?[0-9]+(?:,[0-9]+)+")
+# one comma not followed by exactly three digits: 72,5 is 72.5; 1,000 may be a thousand
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})")
+
+
+def fix_decimal_comma(value: str) -> str | None:
+    """`72,5` -> `72.5`, as European spreadsheets write it; None when the comma may group."""
+    return value.replace(",", ".") if _DECIMAL_COMMA.fullmatch(value) else None
+
+
+_WITH_UNIT = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?\s*([^\s0-9.,+-][^0-9]{0,9})")
+
+
 class Number(fields.Field):
     """Digits with an optional sign and one decimal point, loaded as `Decimal`."""
 
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.label = label
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Decimal:
         if not isinstance(value, str) or not _NUMBER.fullmatch(value):
+            unit = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
+            if isinstance(value, str) and (point := fix_decimal_comma(value)):
+                raise fail(
+                    "attribute.not_a_number",
+                    f'The {self.label} uses a decimal comma: write "{point}", with a point.',
+                )
+            if isinstance(value, str) and _COMMA_NUMBER.fullmatch(value):
+                raise fail(
+                    "attribute.not_a_number",
+                    f'The {self.label} has a comma in "{value}": write a decimal point (such '
+                    "as 72.5) and no thousands separators.",
+                )
+            if unit:
+                raise fail(
+                    "attribute.not_a_number",
+                    f'The {self.label} must be a plain number, without "{unit[1]}": write the '
+                    "number alone, in the unit your organisation uses.",
+                )
             raise fail(
                 "attribute.not_a_number",
-                "This must be a number: digits with an optional sign and one decimal "
-                "point, such as 72.5 (no units, no thousands separators).",
+                f"The {self.label} must be a number: digits with an optional sign and one "
+                "decimal point, such as 72.5 (no units, no thousands separators).",
             )
         try:
             return Decimal(value)
@@ -309,25 +344,38 @@ class Number(fields.Field):
 class Flag(fields.Field):
     """TRUE or FALSE in any letter case, as a Sheets checkbox holds."""
 
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.label = label
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
         if isinstance(value, str) and value.upper() in ("TRUE", "FALSE"):
             return value.upper() == "TRUE"
-        raise fail("attribute.not_a_boolean", "This must be TRUE or FALSE (a checkbox).")
+        raise fail(
+            "attribute.not_a_boolean", f"The {self.label} must be TRUE or FALSE (a checkbox)."
+        )
 
 
 def _fix_boolean(value: str) -> str | None:
     return value.upper() if value.upper() in ("TRUE", "FALSE") else None
 
 
-def attribute_field(definition: AttributeDefinition) -> fields.Field:
+def fix_any_decimal_comma(value: str) -> str | None:
+    """72,5 and 1,500 -> 72.5 and 1.500, for a file that writes every number with a decimal comma
+    (a `;` CSV), where a comma never groups thousands."""
+    return value.replace(",", ".") if re.fullmatch(r"[+-]?\d+,\d+", value) else None
+
+
+def attribute_field(definition: AttributeDefinition, decimal_comma: bool = False) -> fields.Field:
     """The field for one `attribute:<Name>` column, by the attribute's type."""
     label = f'attribute "{definition.name}"'
     if definition.type == "number":
-        return Number()
+        fix = fix_any_decimal_comma if decimal_comma else fix_decimal_comma
+        return Number(label, metadata={"fix": fix})
     if definition.type == "date":
         return CompactDate("attribute", label, metadata={"fix": fix_date})
     if definition.type == "boolean":
-        return Flag(metadata={"fix": _fix_boolean})
+        return Flag(label, metadata={"fix": _fix_boolean})
     if definition.type == "choice":
         return fields.String(
             validate=one_of("attribute.not_a_choice", definition.choices, label),
@@ -342,8 +390,11 @@ def attribute_field(definition: AttributeDefinition) -> fields.Field:
     )
 
 
-def build_row_schema(org: OrgSnapshot) -> Schema:
-    """One client row's schema, for this organisation's tags and attributes."""
+def build_row_schema(org: OrgSnapshot, decimal_comma: bool = False) -> Schema:
+    """One client row's schema, for this organisation's tags and attributes.
+
+    `decimal_comma`: the source writes numbers as 72,5 (a semicolon CSV), so a point is the fix.
+    """
     declared: dict[str, fields.Field] = {
         "email_address": fields.String(
             validate=[email_syntax, email_lowercase], metadata={"fix": fix_email}
@@ -370,5 +421,5 @@ def build_row_schema(org: OrgSnapshot) -> Schema:
         ),
     }
     for definition in org.attributes.values():
-        declared[f"attribute:{definition.name}"] = attribute_field(definition)
+        declared[f"attribute:{definition.name}"] = attribute_field(definition, decimal_comma)
     return Schema.from_dict(declared, name="ClientRowSchema")()

@@ -74,7 +74,9 @@ class Spellings:
         close = {
             name
             for squashed, names in self._by_squash.items()
-            if len(squashed) >= MIN_TYPO_LENGTH and one_edit_apart(key, squashed)
+            if len(squashed) >= MIN_TYPO_LENGTH
+            and max(len(squashed), len(key)) > MIN_TYPO_LENGTH  # VIA is not a typo of VIP
+            and one_edit_apart(key, squashed)
             for name in names
         }
         return close.pop() if len(close) == 1 else None

@@ -49,6 +49,8 @@ def test_a_pro_lists_their_organisations_with_their_role(app, client, auth):
         {"slug": "default", "name": "Default organisation", "role": "pro"},
         {"slug": "north-clinic", "name": "north-clinic", "role": "admin"},
     ]
+    second = client.get("/api/v1/orgs?page=2&per_page=1", headers=auth()).json
+    assert ([o["slug"] for o in second["organisations"]], second["total"]) == (["north-clinic"], 2)
 
 
 @pytest.mark.parametrize(
@@ -61,6 +63,7 @@ def test_a_pro_lists_their_organisations_with_their_role(app, client, auth):
         ("delete", "/attributes/Level", None),
         ("post", "/members", {"email": "new@example.org", "role": "pro"}),
         ("delete", f"/members/{ADMIN}", None),
+        ("patch", f"/members/{TEST_EMAIL}", {"role": "admin"}),
         ("post", "/sheets", {"spreadsheet_id": "1AnotherSheetOfTheTeam0000"}),
         ("delete", "/sheets/1RosterSheetForTheApiTests000", None),
         ("post", "/link-codes", None),
@@ -130,6 +133,17 @@ def test_the_last_admin_cannot_be_removed(client, auth, admin):
     response = client.delete(f"{ORG}/members/{ADMIN}", headers=auth(email=ADMIN))
     assert response.status_code == 409
     assert "last admin" in response.json["detail"]
+
+
+def test_an_admin_makes_a_pro_an_admin_and_the_last_admin_stays_one(client, auth, admin):
+    headers = auth(email=ADMIN)
+    url = f"{ORG}/members/{TEST_EMAIL}"
+    promoted = client.patch(url, json={"role": "admin"}, headers=headers)
+    assert promoted.status_code == 200 and promoted.json["member"]["role"] == "admin"
+    demoted = client.patch(f"{ORG}/members/{ADMIN}", json={"role": "pro"}, headers=headers)
+    assert demoted.status_code == 200
+    last = client.patch(url, json={"role": "pro"}, headers=auth())
+    assert last.status_code == 409 and "last admin" in last.json["detail"]
 
 
 def test_an_admin_removes_a_pro(client, auth, admin):

@@ -193,6 +193,8 @@ def test_openapi_document_lists_every_endpoint(client):
         "/api/v1/sheets/{spreadsheet_id}/imports",
         "/api/v1/imports/{import_id}",
         "/api/v1/sheets/{spreadsheet_id}/fix",
+        "/api/v1/orgs/{slug}/files/validate",
+        "/api/v1/orgs/{slug}/files/imports",
         "/api/v1/sheets/{spreadsheet_id}/connect",
         "/api/v1/sheets/{spreadsheet_id}/schema",
         "/api/v1/orgs",

@@ -126,16 +126,16 @@ def request_json() -> object:
     return request.get_json()
 
 
-def test_the_console_upload_checks_membership_before_reading_the_file(app, client, auth):
+def test_a_file_upload_checks_membership_before_reading_the_file(app, client, auth):
     organisations.create_organisation(extensions.db(app), "other-clinic")
     bomb = BytesIO(b"PK\x03\x04 not really a workbook")
 
     response = client.post(
-        "/check",
-        data={"roster": (bomb, "bomb.xlsx"), "org": "other-clinic"},
+        "/api/v1/orgs/other-clinic/files/validate",
+        data={"file": (bomb, "bomb.xlsx")},
         content_type="multipart/form-data",
         headers=auth(),
     )
 
     assert response.status_code == 403
-    assert f"{TEST_EMAIL} is not a member of other-clinic".encode() in response.data
+    assert f"{TEST_EMAIL} is not a member of other-clinic" in response.json["detail"]

@@ -62,6 +62,8 @@ def test_members_are_listed_and_the_last_admin_stays(run_cli):
     run_cli("members", "add", "pro@example.com")
     out = run_cli("members", "list")[1]
     assert "boss@example.com  admin" in out and "pro@example.com  pro" in out
+    assert run_cli("members", "set-role", "pro@example.com", "admin")[0] == 0
+    assert "pro@example.com  admin" in run_cli("members", "list")[1]
     assert run_cli("members", "remove", "pro@example.com")[0] == 0
     code, _, err = run_cli("members", "remove", "boss@example.com")
     assert code == 2 and "last admin" in err

@@ -18,7 +18,7 @@ from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpc
 from sqlalchemy import func, select, update
 from werkzeug.serving import make_server
 
-from service import create_app, extensions, organisations
+from service import create_app, extensions
 from service.api.tasks import make_queue_gate
 from service.api.views import dispatch
 from service.errors import ConfigError
@@ -48,10 +48,7 @@ def start(db, sheets, settings):
     """Open an import run of a file, as `roster import` or the API would, and return its id."""
 
     def open_run(source: str) -> str:
-        organisation = organisations.resolve(db)
-        started = jobs.start_import(
-            db, sheets, settings, organisation.id, source, None, "coach@example.org"
-        )
+        started = jobs.start_import(db, sheets, settings, source, None, "coach@example.org")
         assert started.run is not None
         return started.run.id
 

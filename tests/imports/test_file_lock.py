@@ -6,7 +6,8 @@ import pytest
 
 from service import organisations
 from service.errors import ImportRunning
-from service.imports.runs import ImportRequest, lock_key, open_run
+from service.imports.clients import open_run
+from service.imports.runs import ImportRequest, lock_key
 
 
 def request(source: str) -> ImportRequest:
@@ -35,8 +36,8 @@ def test_a_spreadsheet_id_is_its_own_key_never_a_path():
 
 def test_a_second_import_of_the_same_file_written_otherwise_is_refused(spellings, db):
     organisation = organisations.resolve(db)
-    open_run(db, organisation.id, request("r.csv"), 10, 0)
+    open_run(db, organisation.id, request("r.csv"), 10, [])
 
     for source in spellings[1:]:
         with pytest.raises(ImportRunning):
-            open_run(db, organisation.id, request(source), 10, 0)
+            open_run(db, organisation.id, request(source), 10, [])

@@ -110,7 +110,8 @@ KINDS = [
          "This email address contains invisible characters (such as zero-width or no-break "
          "spaces): retype it.", NONE),
     Kind("a space at the start", "email_address", " ann@example.com", "email.surrounding_spaces",
-         "The value starts or ends with spaces or line breaks: remove them.", "ann@example.com"),
+         "The email address starts or ends with spaces or line breaks: remove them.",
+         "ann@example.com"),
     Kind("an empty cell", "email_address", "", "email.required",
          "The email address is required: fill in this cell.", NONE),
     Kind("already a client", "email_address", "old@example.com", "email.already_client",
@@ -151,7 +152,8 @@ KINDS = [
          "The first name contains hidden text-direction marks, so what the sheet shows is not "
          "what would be imported: retype it as the client writes it.", NONE),
     Kind("a no-break space at the end", "last_name", "Lee\u00a0", "last_name.invisible_characters",
-         "The value starts or ends with invisible characters (zero-width or no-break spaces): "
+         "The last name starts or ends with invisible characters (zero-width or no-break "
+         "spaces): "
          "remove them.", "Lee"),
     # --- birthdate -----------------------------------------------------------------------
     Kind("a date written with dashes", "birthdate", "1992-11-23", "birthdate.format",
@@ -205,10 +207,18 @@ KINDS = [
          "different one.", NONE),
     # --- attribute:<Name> ----------------------------------------------------------------
     Kind("a unit after a number", "attribute:Weight", "72 kg", "attribute.not_a_number",
-         "This must be a number: digits with an optional sign and one decimal point, such as "
-         "72.5 (no units, no thousands separators).", NONE),
+         'The attribute "Weight" must be a plain number, without "kg": write the number '
+         "alone, in the unit your organisation uses.", NONE),
+    Kind("a decimal comma", "attribute:Weight", "72,5", "attribute.not_a_number",
+         'The attribute "Weight" uses a decimal comma: write "72.5", with a point.', "72.5"),
+    Kind("a thousands separator", "attribute:Weight", "1,000", "attribute.not_a_number",
+         'The attribute "Weight" has a comma in "1,000": write a decimal point (such as 72.5) '
+         "and no thousands separators.", NONE),
+    Kind("words for a number", "attribute:Weight", "about seventy", "attribute.not_a_number",
+         'The attribute "Weight" must be a number: digits with an optional sign and one '
+         "decimal point, such as 72.5 (no units, no thousands separators).", NONE),
     Kind("yes for a checkbox", "attribute:Consented", "yes", "attribute.not_a_boolean",
-         "This must be TRUE or FALSE (a checkbox).", NONE),
+         'The attribute "Consented" must be TRUE or FALSE (a checkbox).', NONE),
     Kind("a choice in the wrong case", "attribute:Plan", "premium", "attribute.not_a_choice",
          'Write the attribute "Plan" exactly as the choice is spelled: "Premium".', "Premium"),
     Kind("a choice one typo away", "attribute:Plan", "Basik", "attribute.not_a_choice",
@@ -250,6 +260,9 @@ HEADER_KINDS = [
      '"email_address"?', "email_address"),
     ("Emial", "header.unknown", '"Emial" is not a Roster column: did you mean '
      '"email_address"?', NONE),
+    ("Set", "header.unknown", '"Set" is not a Roster column: rename it to one of '
+     "email_address, initial_password, first_name, last_name, birthdate, gender, tag, "
+     "external_id or attribute:<Name>, or delete the column.", NONE),
     ("Colour", "header.unknown", '"Colour" is not a Roster column: rename it to one of '
      "email_address, initial_password, first_name, last_name, birthdate, gender, tag, "
      "external_id or attribute:<Name>, or delete the column.", NONE),
@@ -270,6 +283,14 @@ def test_each_wrong_header_gets_its_own_message(header, code, message, fix):
 def test_the_table_covers_at_least_forty_kinds_of_mistake():
     assert len(KINDS) + len(HEADER_KINDS) >= 40
     assert len({(k.column, k.mistake) for k in KINDS}) == len(KINDS)
+
+
+def test_wrappers_inside_wrappers_are_all_named_and_all_removed_by_the_fix():
+    _, issues = check_value("email_address", "Ann Lee <mailto:ann@example.com>")
+    assert [(i.code, i.fix) for i in issues] == [
+        ("email.display_name", "ann@example.com"),
+        ("email.mailto", "ann@example.com"),
+    ]
 
 
 def test_the_four_classic_email_mistakes_get_four_different_messages():
@@ -327,3 +348,8 @@ def test_a_repeated_column_and_a_missing_one_and_an_extra_cell_say_where():
             "(H1 is empty).",
         )
     ]
+
+
+def test_a_three_letter_word_one_letter_from_a_tag_is_not_taken_for_it():
+    _, [issue] = check_value("tag", "VIA")
+    assert "Did you mean" not in issue.message

@@ -8,7 +8,7 @@ import pytest
 
 from service.errors import Forbidden, NotFound, SheetsUnavailable, SourceError, WriteIncomplete
 from service.roster.grid import CellKind
-from service.sources import google_sheets, locate
+from service.sources import google_sheets, links
 from service.sources.google_sheets import (
     GoogleSheets,
 )
@@ -324,16 +324,16 @@ def test_the_adapters_request_bodies_fit_the_discovery_document(emulator, sheets
     ],
 )
 def test_a_spreadsheet_id_is_found_in_a_link_or_given_bare(text, expected):
-    assert locate.spreadsheet_id(text) == expected
+    assert links.spreadsheet_id(text) == expected
 
 
 def test_text_that_is_no_link_or_id_is_not_a_spreadsheet():
-    assert locate.spreadsheet_id("roster.csv") is None
+    assert links.spreadsheet_id("roster.csv") is None
 
 
 def test_a_link_to_a_tab_gives_its_gid():
-    assert locate.worksheet_id("https://docs.google.com/spreadsheets/d/abc/edit#gid=4242") == 4242
-    assert locate.worksheet_id("https://docs.google.com/spreadsheets/d/abc/edit") is None
+    assert links.worksheet_id("https://docs.google.com/spreadsheets/d/abc/edit#gid=4242") == 4242
+    assert links.worksheet_id("https://docs.google.com/spreadsheets/d/abc/edit") is None
 
 
 def test_a_service_account_key_file_gives_the_email_to_share_with(tmp_path):
