@@ -42,6 +42,7 @@ lint: install $(NODE_DEPS)
 bench: install
 	$(BIN)/python -m benchmarks.validate
 	$(BIN)/python -m benchmarks.file_read
+	$(BIN)/python -m benchmarks.api_validate
 	$(BIN)/python -m benchmarks.sheets_calls
 	$(BIN)/python -m benchmarks.import_speed
 	$(BIN)/python -m benchmarks.admin
