@@ -16,6 +16,7 @@ from .. import organisations
 from ..admin import history, linking, setup
 from ..admin.access import MAX_PER_PAGE, OPERATOR, Page, Paging
 from ..config import Settings
+from ..roster.organisation import ATTRIBUTE_TYPES
 from ..roster.wording import plural
 from ..sources import links
 from .common import database, echo_json, friendly, main, option_format, option_org
@@ -54,7 +55,7 @@ def orgs() -> None:
 def orgs_create(slug: str, name: str | None) -> None:
     """Create an organisation SLUG (lowercase letters, digits and dashes)."""
     with database(Settings.from_env()) as db:
-        organisations.create_organisation(db, slug, name)
+        setup.create_organisation(db, slug, name)
     click.echo(f"Organisation {slug} created.")
 
 
@@ -83,7 +84,7 @@ def tags_add(names: tuple[str, ...], org: str | None) -> None:
     """Add the tags NAMES that the organisation does not have yet."""
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
-        added = organisations.add_tags(db, organisation, list(names))
+        added = setup.add_tags(db, OPERATOR, organisation.slug, list(names))
     click.echo(f"{plural(len(added), 'tag')} added to {organisation.slug}.")
 
 
@@ -124,7 +125,7 @@ def attributes() -> None:
     "--type",
     "type_",
     required=True,
-    type=click.Choice(["text", "number", "date", "boolean", "choice"]),
+    type=click.Choice(ATTRIBUTE_TYPES),
 )
 @click.option("--choices", help="Comma-separated choices, for --type choice.")
 @option_org
@@ -133,8 +134,8 @@ def attributes_add(name: str, type_: str, choices: str | None, org: str | None) 
     """Define the attribute NAME, read from `attribute:NAME` columns."""
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
-        organisations.add_attribute(
-            db, organisation, name, type_, choices.split(",") if choices else None
+        setup.add_attribute(
+            db, OPERATOR, organisation.slug, name, type_, choices.split(",") if choices else None
         )
     click.echo(f"Attribute {name} ({type_}) added to {organisation.slug}.")
 
@@ -193,7 +194,7 @@ def members_add(email: str, org: str | None, role: str) -> None:
     """Make EMAIL a member of the organisation: a pro (validate, import) or an admin."""
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
-        organisations.add_member(db, organisation, email, role)
+        setup.add_member(db, OPERATOR, organisation.slug, email, role)
     click.echo(f"{email.lower()} added to {organisation.slug} as {role}.")
 
 
@@ -249,7 +250,7 @@ def sheets_link(spreadsheet: str, org: str | None) -> None:
     spreadsheet_id = links.require_spreadsheet_id(spreadsheet)
     with database(Settings.from_env()) as db:
         organisation = organisations.resolve(db, slug=org)
-        organisations.link_sheet(db, organisation, spreadsheet_id)
+        setup.link_sheet(db, OPERATOR, organisation.slug, spreadsheet_id)
     click.echo(f"Spreadsheet {spreadsheet_id} linked to {organisation.slug}.")
 
 
