@@ -5,7 +5,6 @@ with every organisation)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
@@ -15,6 +14,7 @@ import click
 from .. import organisations
 from ..admin import history, linking, setup
 from ..admin.access import MAX_PER_PAGE, OPERATOR, Page, Paging
+from ..api.admin_schemas import RowOutcomeSchema, RunSchema
 from ..config import Settings
 from ..roster.organisation import ATTRIBUTE_TYPES
 from ..roster.wording import plural
@@ -313,7 +313,7 @@ def imports_list(org: str | None, fmt: str) -> None:
     with database(Settings.from_env()) as db:
         found = _everything(lambda p: history.list_imports(db, OPERATOR, org, p))
     if fmt == "json":
-        echo_json({"imports": [dataclasses.asdict(r) for r in found]})
+        echo_json({"imports": RunSchema(many=True).dump(found)})
         return
     for run in found:
         click.echo(
@@ -334,9 +334,7 @@ def imports_show(import_id: str, fmt: str) -> None:
         run = history.get_import(db, OPERATOR, import_id)
         rows = _everything(lambda p: history.import_rows(db, OPERATOR, import_id, p))
     if fmt == "json":
-        echo_json(
-            {"import": dataclasses.asdict(run), "rows": [dataclasses.asdict(r) for r in rows]}
-        )
+        echo_json({"import": RunSchema().dump(run), "rows": RowOutcomeSchema(many=True).dump(rows)})
         return
     click.echo(
         f"Import {run.id} of {run.source} by {run.started_by}, {_when(run.started_at)}: "
