@@ -90,7 +90,7 @@ test.describe('the sidebar in Chromium', {skip: why || false}, () => {
           'Checked 1,250 rows of "Clients": 85 errors, 1 warning.');
       const groups = await page.locator('#groups > li .group-head').allInnerTexts();
       assert.deepEqual(groups, [
-        'Gender (F): 83 cells — Write exactly male or female.; Fix available',
+        'Gender (F): 83 cells — Write exactly male or female. Fix available.',
         'Email address (A): 2 cells — This email has no @: write it as name@domain.',
         'Email address (A): 1 cell — Already a client: this row will be skipped.',
       ]);
@@ -201,7 +201,7 @@ test.describe('the sidebar in Chromium', {skip: why || false}, () => {
       assert.equal(await text(page, '#validation-summary'),
           'Checked 100,000 rows of "Clients": 12,000 errors, no warnings.');
       assert.equal(await page.locator('#groups .group-head').innerText(),
-          'Birthdate (E): 12,000 cells — Write the birthdate as YYYYMMDD, e.g. 19811120.; Fix available for 11,000');
+          'Birthdate (E): 12,000 cells — Write the birthdate as YYYYMMDD, e.g. 19811120. Fix available for 11,000 of them.');
       assert.match(await text(page, '#groups .cells'), /and 11,997 more/);
     } finally {
       await close();
