@@ -5,6 +5,8 @@ from __future__ import annotations
 from contextlib import suppress
 
 from . import organisations
+from .admin import setup
+from .admin.access import OPERATOR
 from .db import Database
 from .errors import Conflict
 from .roster.organisation import OrgRef
@@ -19,13 +21,14 @@ DEMO_ATTRIBUTES = [
 
 
 def seed_demo(db: Database, member_email: str) -> OrgRef:
-    """Fill the default organisation with the demo's tags and attributes (idempotent)."""
+    """Fill the default organisation with the demo's tags and attributes (idempotent), through
+    the same set-up use cases as the API, acting as the operator."""
     organisations.ensure_default(db)
     organisation = organisations.resolve(db, slug=organisations.DEFAULT_SLUG)
-    organisations.add_tags(db, organisation, DEMO_TAGS)
+    setup.add_tags(db, OPERATOR, organisation.slug, DEMO_TAGS)
     for name, type_, choices in DEMO_ATTRIBUTES:
         with suppress(Conflict):  # seeded before
-            organisations.add_attribute(db, organisation, name, type_, choices)
+            setup.add_attribute(db, OPERATOR, organisation.slug, name, type_, choices)
     with suppress(Conflict):
-        organisations.add_member(db, organisation, member_email, "admin")
+        setup.add_member(db, OPERATOR, organisation.slug, member_email, "admin")
     return organisation

@@ -29,10 +29,26 @@ GROUP_CELLS = 20  # cells named per group; the count covers them all
 
 
 @dataclass(frozen=True)
+class JobInfo:
+    """A validation job as the API shows it (api/sheet_jobs.ValidationJobSchema); times in UTC."""
+
+    id: str
+    status: str  # queued | running | succeeded | failed
+    spreadsheet_id: str
+    worksheet_id: int | None
+    worksheet: str | None  # the worksheet's title, when it was asked for by title
+    started_by: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    message: str | None
+    result: dict[str, Any] | None  # `compact`'s summary of the validate answer
+
+
+@dataclass(frozen=True)
 class JobStart:
     """The job that answers a request: a new one, or the one already checking that worksheet."""
 
-    job: dict[str, Any]
+    job: JobInfo
     created: bool
 
 
@@ -61,7 +77,7 @@ def start_job(
             )
         ).first()
         if live is not None:
-            return JobStart(job_to_dict(live), created=False)
+            return JobStart(_info(live), created=False)
         job = ValidationJob(
             organisation_id=organisation_id,
             spreadsheet_id=spreadsheet_id,
@@ -71,10 +87,10 @@ def start_job(
         )
         session.add(job)
         session.flush()
-        return JobStart(job_to_dict(job), created=True)
+        return JobStart(_info(job), created=True)
 
 
-def run_job(db: Database, job_id: str, validate: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def run_job(db: Database, job_id: str, validate: Callable[[], dict[str, Any]]) -> JobInfo:
     """Run `validate` (which returns the validate answer of SPEC §6) and keep its result."""
     _update(db, job_id, status="running")
     try:
@@ -94,7 +110,7 @@ def run_job(db: Database, job_id: str, validate: Callable[[], dict[str, Any]]) -
     return get_job(db, job_id)
 
 
-def get_job(db: Database, job_id: str) -> dict[str, Any]:
+def get_job(db: Database, job_id: str) -> JobInfo:
     """The job as the API shows it; a job whose worker died reads as failed."""
     with db.session() as session:
         job = session.get(ValidationJob, job_id)
@@ -106,7 +122,7 @@ def get_job(db: Database, job_id: str) -> dict[str, Any]:
             job.message = (
                 "Roster's server stopped before it finished checking the sheet. Validate again."
             )
-        return job_to_dict(job)
+        return _info(job)
 
 
 def organisation_of_job(db: Database, job_id: str) -> int:
@@ -119,22 +135,19 @@ def organisation_of_job(db: Database, job_id: str) -> int:
     return organisation_id
 
 
-def job_to_dict(job: ValidationJob) -> dict[str, Any]:
-    def stamp(value: dt.datetime | None) -> str | None:
-        return value.replace(tzinfo=dt.UTC).isoformat() if value else None
-
-    return {
-        "id": job.id,
-        "status": job.status,
-        "spreadsheet_id": job.spreadsheet_id,
-        "worksheet_id": job.worksheet_id,
-        "worksheet": job.worksheet_title,
-        "started_by": job.started_by,
-        "started_at": stamp(job.started_at),
-        "finished_at": stamp(job.finished_at),
-        "message": job.message,
-        "result": job.result,
-    }
+def _info(job: ValidationJob) -> JobInfo:
+    return JobInfo(
+        id=job.id,
+        status=job.status,
+        spreadsheet_id=job.spreadsheet_id,
+        worksheet_id=job.worksheet_id,
+        worksheet=job.worksheet_title,
+        started_by=job.started_by,
+        started_at=job.started_at.replace(tzinfo=dt.UTC),
+        finished_at=job.finished_at.replace(tzinfo=dt.UTC) if job.finished_at else None,
+        message=job.message,
+        result=job.result,
+    )
 
 
 def compact(answer: dict[str, Any]) -> dict[str, Any]:

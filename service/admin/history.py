@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ..db import Database
 from ..errors import Conflict, NotFound
+from ..imports.runs import ImportStatus, status_of
 from ..models import Client, ImportRowResult, ImportRun, Organisation, Tag, client_tags, utcnow
 from ..roster.organisation import OrgRef
 from .access import Actor, Page, Paging, organisation_for, paged, require_role
@@ -24,30 +25,22 @@ UNDOABLE = ("succeeded", "failed")  # a failed run keeps the chunks it committed
 
 
 @dataclass(frozen=True)
-class RunInfo:
-    """One import as history shows it (the fields of GET /api/v1/imports/{id}, and more)."""
+class RunInfo(ImportStatus):
+    """One import as history shows it (api/admin_schemas.RunSchema): the run as it stands, with
+    its organisation's slug, how many rows it left unchanged, and who undid it."""
 
-    id: str
     organisation: str
-    source: str  # spreadsheet id, or the file's name
-    worksheet: str | None
-    status: str
-    mode: str
-    update_existing: bool
-    total: int
-    processed: int
-    created: int
-    updated: int
-    unchanged: int
-    skipped: int  # includes the unchanged rows, as the run's counters do
-    failed_rows: int
-    started_by: str
-    started_at: dt.datetime  # aware, UTC
-    finished_at: dt.datetime | None
-    message: str | None
+    unchanged: int  # rows already as the sheet says; the run's `skipped` includes them
     undone_by: str | None
-    undone_at: dt.datetime | None
-    invitations_sent: int = 0
+    undone_at: dt.datetime | None  # aware, UTC
+    invitations_sent: int = 0  # SPEC §5: no invitation is ever sent
+
+    @property
+    def worksheet_name(self) -> str | None:
+        """The worksheet as people read it: its title, else its gid."""
+        if self.worksheet_title:
+            return self.worksheet_title
+        return str(self.worksheet_id) if self.worksheet_id is not None else None
 
 
 @dataclass(frozen=True)
@@ -71,30 +64,10 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def _run_info(run: ImportRun, slug: str, unchanged: int) -> RunInfo:
-    worksheet = run.worksheet_title or (
-        str(run.worksheet_id) if run.worksheet_id is not None else None
-    )
-    started = _aware(run.started_at)
-    assert started is not None
     return RunInfo(
-        id=run.id,
+        **vars(status_of(run)),
         organisation=slug,
-        source=run.source,
-        worksheet=worksheet,
-        status=run.status,
-        mode=run.mode,
-        update_existing=run.update_existing,
-        total=run.total,
-        processed=run.processed,
-        created=run.created,
-        updated=run.updated,
         unchanged=unchanged,
-        skipped=run.skipped,
-        failed_rows=run.failed_rows,
-        started_by=run.started_by,
-        started_at=started,
-        finished_at=_aware(run.finished_at),
-        message=run.message,
         undone_by=run.undone_by,
         undone_at=_aware(run.undone_at),
     )

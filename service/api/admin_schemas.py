@@ -197,7 +197,7 @@ class RunSchema(Schema):
     id = fields.String()
     organisation = fields.String()
     source = fields.String()
-    worksheet = fields.String(allow_none=True)
+    worksheet = fields.String(attribute="worksheet_name", allow_none=True)
     status = fields.String(validate=validate.OneOf(STATUSES))
     mode = fields.String()
     update_existing = fields.Boolean()

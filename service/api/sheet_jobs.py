@@ -49,14 +49,16 @@ class JobResultSchema(Schema):
 
 
 class ValidationJobSchema(Schema):
+    """A validation job (validation_jobs.JobInfo); times in UTC."""
+
     id = fields.String()
     status = fields.String()
     spreadsheet_id = fields.String()
     worksheet_id = fields.Integer(allow_none=True)
     worksheet = fields.String(allow_none=True)
     started_by = fields.String()
-    started_at = fields.String()
-    finished_at = fields.String(allow_none=True)
+    started_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
     message = fields.String(allow_none=True)
     result = fields.Nested(JobResultSchema, allow_none=True)
 
@@ -79,8 +81,8 @@ def start_validation(spreadsheet_id: str) -> Any:
     db = extensions.db()
     started = validation_jobs.start_job(db, organisation.id, spreadsheet_id, worksheet, who.email)
     if started.created:
-        _work(db, extensions.sheets(), started.job["id"], organisation, spreadsheet_id, worksheet)
-    location = url_for("api.validation_status", job_id=started.job["id"])
+        _work(db, extensions.sheets(), started.job.id, organisation, spreadsheet_id, worksheet)
+    location = url_for("api.validation_status", job_id=started.job.id)
     dumped = ValidationJobResult().dump({"validation": started.job})
     return dumped, 202, {"Location": location}
 
@@ -88,7 +90,7 @@ def start_validation(spreadsheet_id: str) -> Any:
 @bp.get("/validations/<job_id>")
 def validation_status(job_id: str) -> tuple[dict[str, Any], int]:
     db = extensions.db()
-    who = sheet_caller_of(lambda: validation_jobs.get_job(db, job_id)["spreadsheet_id"])
+    who = sheet_caller_of(lambda: validation_jobs.get_job(db, job_id).spreadsheet_id)
     organisations.require_member(
         db,
         validation_jobs.organisation_of_job(db, job_id),

@@ -124,7 +124,7 @@ def open_in(
             )
             session.add(run)
             session.flush()
-        return _status(run)
+        return status_of(run)
     except IntegrityError:
         pass
     current = session.scalar(select(ImportRun).where(ImportRun.active_key == key))
@@ -133,7 +133,7 @@ def open_in(
     if current.heartbeat_at > utcnow() - stale_after:
         raise _running(current)
     if _take_over(session, current, request, blocked):
-        return _status(_get(session, current.id))
+        return status_of(_get(session, current.id))
     session.refresh(current)
     raise _running(current)
 
@@ -141,7 +141,7 @@ def open_in(
 def get_run(db: Database, run_id: str) -> ImportStatus:
     """The run as it stands; NotFound when there is none."""
     with db.session() as session:
-        return _status(_get(session, run_id))
+        return status_of(_get(session, run_id))
 
 
 def active_run(
@@ -158,7 +158,7 @@ def active_run(
         query = query.where(ImportRun.worksheet_id == worksheet_id)
     with db.session() as session:
         run = session.scalars(query.order_by(ImportRun.started_at.desc())).first()
-        return _status(run) if run is not None else None
+        return status_of(run) if run is not None else None
 
 
 def claim(db: Database, run_id: str, stale_after: dt.timedelta = STALE_AFTER) -> str | None:
@@ -197,7 +197,7 @@ def count(session: Session, run_id: str, created: int, updated: int, skipped: in
     run.skipped += skipped
     run.processed += created + updated + skipped
     session.flush()
-    return _status(run)
+    return status_of(run)
 
 
 def release(db: Database, run_id: str, lease: str) -> ImportStatus:
@@ -231,7 +231,7 @@ def _set(db: Database, run_id: str, held_by: str | None, **values: object) -> Im
         if held_by is not None:
             statement = statement.where(ImportRun.lease == held_by)
         session.execute(statement.values(**values))
-        return _status(_get(session, run_id))
+        return status_of(_get(session, run_id))
 
 
 def _take_over(session: Session, run: ImportRun, request: ImportRequest, blocked: int) -> bool:
@@ -268,7 +268,8 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC)
 
 
-def _status(run: ImportRun) -> ImportStatus:
+def status_of(run: ImportRun) -> ImportStatus:
+    """The run row as a plain value (for the modules that own runs' persistence)."""
     return ImportStatus(
         id=run.id,
         organisation_id=run.organisation_id,

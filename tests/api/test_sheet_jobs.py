@@ -59,7 +59,7 @@ def test_a_second_start_while_a_job_checks_the_worksheet_gets_that_job(app, spre
     second = validation_jobs.start_job(db, organisation_id, spreadsheet, 111, TEST_EMAIL)
     other_tab = validation_jobs.start_job(db, organisation_id, spreadsheet, 5, TEST_EMAIL)
     assert (first.created, second.created, other_tab.created) == (True, False, True)
-    assert second.job["id"] == first.job["id"] != other_tab.job["id"]
+    assert second.job.id == first.job.id != other_tab.job.id
 
 
 def test_a_job_whose_worker_died_reads_as_failed_with_what_to_do(app, spreadsheet):
@@ -67,11 +67,11 @@ def test_a_job_whose_worker_died_reads_as_failed_with_what_to_do(app, spreadshee
     organisation_id = organisations.resolve(db, spreadsheet_id=spreadsheet).id
     job = validation_jobs.start_job(db, organisation_id, spreadsheet, 111, TEST_EMAIL).job
     with db.session() as session:
-        row = session.get(ValidationJob, job["id"])
+        row = session.get(ValidationJob, job.id)
         row.started_at = utcnow() - validation_jobs.STALE_AFTER - dt.timedelta(seconds=1)
-    found = validation_jobs.get_job(db, job["id"])
-    assert found["status"] == "failed"
-    assert "Validate again" in found["message"]
+    found = validation_jobs.get_job(db, job.id)
+    assert found.status == "failed"
+    assert "Validate again" in found.message
 
 
 def test_groups_count_every_issue_of_a_column_and_message(app):

@@ -49,6 +49,20 @@ def test_a_tag_differing_only_in_case_is_refused(run_cli):
     assert code == 2 and 'use "VIP"' in err
 
 
+def test_an_attribute_differing_only_in_case_is_refused(run_cli):
+    run_cli("attributes", "add", "Plan", "--type", "text")
+    code, _, err = run_cli("attributes", "add", "plan", "--type", "text")
+    assert code == 2 and 'use "Plan"' in err
+
+
+def test_an_attribute_with_choices_differing_only_in_case_is_refused(run_cli):
+    code, _, err = run_cli(
+        "attributes", "add", "Plan", "--type", "choice", "--choices", "Gold,gold"
+    )
+    assert code == 2 and 'use "Gold"' in err
+    assert "Plan" not in run_cli("attributes", "list")[1]
+
+
 def test_choices_are_added_to_an_attribute_and_listed(run_cli):
     run_cli("attributes", "add", "Plan", "--type", "choice", "--choices", "Gold")
     code, out, _ = run_cli("attributes", "add-choices", "Plan", "Silver", "Bronze")

@@ -1,25 +1,27 @@
-"""`roster` commands for an organisation's set-up and import history (SPEC §8): list, remove,
-add-choices, link codes, `imports list|show|undo`. Thin wrappers over service.admin's use cases,
-acting as the operator (whoever holds the database is trusted with every organisation)."""
+"""`roster` commands for an organisation's set-up and import history (SPEC §8): organisations,
+members, tags, attributes, linked sheets and link codes, `imports list|show|undo`. Thin wrappers
+over service.admin's use cases, acting as the operator (whoever holds the database is trusted
+with every organisation)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
 
-from .admin import history, linking, setup
-from .admin.access import MAX_PER_PAGE, OPERATOR, Page, Paging
-from .cli import attributes, database, friendly, main, members, option_org, orgs, sheets, tags
-from .config import Settings
-from .sources import links
+from .. import organisations
+from ..admin import history, linking, setup
+from ..admin.access import MAX_PER_PAGE, OPERATOR, Page, Paging
+from ..api.admin_schemas import RowOutcomeSchema, RunSchema
+from ..config import Settings
+from ..roster.organisation import ATTRIBUTE_TYPES
+from ..roster.wording import plural
+from ..sources import links
+from .common import database, echo_json, friendly, main, option_format, option_org
 
 T = TypeVar("T")
-option_format = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 
 
 def _everything(fetch: Callable[[Paging], Page[T]]) -> list[T]:
@@ -34,20 +36,27 @@ def _everything(fetch: Callable[[Paging], Page[T]]) -> list[T]:
         page += 1
 
 
-def _json(value: Any) -> str:
-    def default(thing: Any) -> Any:
-        if isinstance(thing, dt.datetime):
-            return thing.isoformat()
-        raise TypeError(type(thing).__name__)
-
-    return json.dumps(value, default=default, ensure_ascii=False, indent=2)
-
-
 def _when(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
 
 
 # --- organisations ---------------------------------------------------------------------------
+
+
+@main.group()
+def orgs() -> None:
+    """Organisations."""
+
+
+@orgs.command(name="create")
+@click.argument("slug")
+@click.option("--name", help="The organisation's name as people read it (default: SLUG).")
+@friendly
+def orgs_create(slug: str, name: str | None) -> None:
+    """Create an organisation SLUG (lowercase letters, digits and dashes)."""
+    with database(Settings.from_env()) as db:
+        setup.create_organisation(db, slug, name)
+    click.echo(f"Organisation {slug} created.")
 
 
 @orgs.command(name="list")
@@ -60,6 +69,23 @@ def orgs_list() -> None:
 
 
 # --- tags ------------------------------------------------------------------------------------
+
+
+@main.group()
+def tags() -> None:
+    """Tags clients can carry."""
+
+
+@tags.command(name="add")
+@click.argument("names", nargs=-1, required=True)
+@option_org
+@friendly
+def tags_add(names: tuple[str, ...], org: str | None) -> None:
+    """Add the tags NAMES that the organisation does not have yet."""
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        added = setup.add_tags(db, OPERATOR, organisation.slug, list(names))
+    click.echo(f"{plural(len(added), 'tag')} added to {organisation.slug}.")
 
 
 @tags.command(name="list")
@@ -86,6 +112,32 @@ def tags_remove(name: str, org: str | None) -> None:
 
 
 # --- attributes ------------------------------------------------------------------------------
+
+
+@main.group()
+def attributes() -> None:
+    """Attribute definitions (attribute:<Name> columns)."""
+
+
+@attributes.command(name="add")
+@click.argument("name")
+@click.option(
+    "--type",
+    "type_",
+    required=True,
+    type=click.Choice(ATTRIBUTE_TYPES),
+)
+@click.option("--choices", help="Comma-separated choices, for --type choice.")
+@option_org
+@friendly
+def attributes_add(name: str, type_: str, choices: str | None, org: str | None) -> None:
+    """Define the attribute NAME, read from `attribute:NAME` columns."""
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        setup.add_attribute(
+            db, OPERATOR, organisation.slug, name, type_, choices.split(",") if choices else None
+        )
+    click.echo(f"Attribute {name} ({type_}) added to {organisation.slug}.")
 
 
 @attributes.command(name="list")
@@ -128,6 +180,24 @@ def attributes_remove(name: str, org: str | None) -> None:
 # --- members ---------------------------------------------------------------------------------
 
 
+@main.group()
+def members() -> None:
+    """Members (pros and admins) of an organisation."""
+
+
+@members.command(name="add")
+@click.argument("email")
+@option_org
+@click.option("--role", type=click.Choice(organisations.ROLES), default="pro", show_default=True)
+@friendly
+def members_add(email: str, org: str | None, role: str) -> None:
+    """Make EMAIL a member of the organisation: a pro (validate, import) or an admin."""
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        setup.add_member(db, OPERATOR, organisation.slug, email, role)
+    click.echo(f"{email.lower()} added to {organisation.slug} as {role}.")
+
+
 @members.command(name="list")
 @option_org
 @friendly
@@ -164,6 +234,24 @@ def members_set_role(email: str, role: str, org: str | None) -> None:
 
 
 # --- sheets ----------------------------------------------------------------------------------
+
+
+@main.group()
+def sheets() -> None:
+    """Google spreadsheets linked to an organisation."""
+
+
+@sheets.command(name="link")
+@click.argument("spreadsheet")
+@option_org
+@friendly
+def sheets_link(spreadsheet: str, org: str | None) -> None:
+    """Link SPREADSHEET (an id or a link) to the organisation, so its members may use it."""
+    spreadsheet_id = links.require_spreadsheet_id(spreadsheet)
+    with database(Settings.from_env()) as db:
+        organisation = organisations.resolve(db, slug=org)
+        setup.link_sheet(db, OPERATOR, organisation.slug, spreadsheet_id)
+    click.echo(f"Spreadsheet {spreadsheet_id} linked to {organisation.slug}.")
 
 
 @sheets.command(name="list")
@@ -225,7 +313,7 @@ def imports_list(org: str | None, fmt: str) -> None:
     with database(Settings.from_env()) as db:
         found = _everything(lambda p: history.list_imports(db, OPERATOR, org, p))
     if fmt == "json":
-        click.echo(_json({"imports": [dataclasses.asdict(r) for r in found]}))
+        echo_json({"imports": RunSchema(many=True).dump(found)})
         return
     for run in found:
         click.echo(
@@ -246,11 +334,7 @@ def imports_show(import_id: str, fmt: str) -> None:
         run = history.get_import(db, OPERATOR, import_id)
         rows = _everything(lambda p: history.import_rows(db, OPERATOR, import_id, p))
     if fmt == "json":
-        click.echo(
-            _json(
-                {"import": dataclasses.asdict(run), "rows": [dataclasses.asdict(r) for r in rows]}
-            )
-        )
+        echo_json({"import": RunSchema().dump(run), "rows": RowOutcomeSchema(many=True).dump(rows)})
         return
     click.echo(
         f"Import {run.id} of {run.source} by {run.started_by}, {_when(run.started_at)}: "

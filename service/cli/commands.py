@@ -1,94 +1,45 @@
-"""`roster` commands: thin wrappers over the same use cases the API calls."""
+"""`roster` commands that check, fix and import a roster, list clients, serve and seed the demo:
+thin wrappers over the same use cases the API calls."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from . import migrate, organisations
-from .api.schemas import ClientList, ImportSchema, ValidationResult
-from .config import Settings
-from .db import Database
-from .errors import Findings, ImportBlocked, RosterError, SourceError
-from .fixes import apply_fixes, fix_file
-from .imports import jobs, report
-from .imports.clients import list_clients, outcomes
-from .imports.passwords import PasswordHashing
-from .imports.runs import ImportStatus
-from .roster.issues import Issue
-from .roster.wording import plural
-from .sources import links, locate
-from .sources.annotate import annotate as write_annotated
-from .validation import validate_source
+from .. import organisations
+from ..api.schemas import ClientList, ImportSchema, ValidationResult
+from ..config import Settings
+from ..errors import Findings, ImportBlocked, SourceError
+from ..fixes import apply_fixes, fix_file
+from ..imports import jobs, report
+from ..imports.clients import list_clients, outcomes
+from ..imports.passwords import PasswordHashing
+from ..imports.runs import ImportStatus
+from ..roster.issues import Issue
+from ..roster.wording import plural
+from ..sources import links, locate
+from ..sources.annotate import annotate as write_annotated
+from ..validation import validate_source
+from .common import (
+    EXIT_ERRORS,
+    EXIT_OK,
+    database,
+    echo_json,
+    fail,
+    friendly,
+    google_sheets,
+    has_fix,
+    main,
+    option_org,
+    option_worksheet,
+)
 
 if TYPE_CHECKING:
-    from .roster.engine import Validation
-    from .sources.google_sheets import GoogleSheets
-
-EXIT_OK, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
-
-
-def _fail(message: str) -> None:
-    click.echo(f"roster: {message}", err=True)
-    sys.exit(EXIT_CANNOT_RUN)
-
-
-def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Roster's errors (a user's or operator's to fix) print one clear line and exit 2.
-
-    Anything else is a bug and keeps its traceback, so it is never mistaken for a user's mistake.
-    """
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        """The command, with Roster's errors turned into one line and exit status 2."""
-        try:
-            return command(*args, **kwargs)
-        except RosterError as error:
-            _fail(str(error))
-        except KeyboardInterrupt:
-            _fail("interrupted; run the same command again to finish.")
-
-    return wrapper
-
-
-def _sheets(settings: Settings) -> GoogleSheets:
-    """The Google Sheets adapter (gspread is imported only by the commands that may need it)."""
-    from .sources.google_sheets import GoogleSheets
-
-    return GoogleSheets.from_settings(settings)
-
-
-@contextmanager
-def database(settings: Settings) -> Iterator[Database]:
-    """The configured database for one command, its schema brought up to date first."""
-    db = Database.from_settings(settings)
-    try:
-        migrate(db)
-        yield db
-    finally:
-        db.dispose()
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
-    """Roster: check a client roster cell by cell and import it into your organisation."""
-
-
-option_org = click.option(
-    "--org", "org", metavar="SLUG", help="Organisation (default: the only one)."
-)
-option_worksheet = click.option(
-    "--worksheet", metavar="TITLE|GID", help="Worksheet title, or its gid (default: the first)."
-)
+    from ..roster.engine import Validation
 
 
 @main.command()
@@ -104,16 +55,16 @@ def validate(
     """Check SOURCE (a .csv/.xlsx/.ods file, or a Google spreadsheet id or URL)."""
     where, tab = links.parse(source, worksheet)
     if annotate and links.SHEET_ID.fullmatch(where):
-        _fail("--annotate works on files; a Google Sheet gets notes in its cells.")
+        fail("--annotate works on files; a Google Sheet gets notes in its cells.")
     settings = Settings.from_env()
     with database(settings) as db:
-        sheets = _sheets(settings)
+        sheets = google_sheets(settings)
         organisation = organisations.resolve(db, slug=org, spreadsheet_id=where)
         checked = validate_source(db, sheets, where, tab, organisation.id)
         if annotate:
             write_annotated(source, checked.grid, checked.issues, annotate)
     if fmt == "json":
-        _echo_json(ValidationResult().dump(checked))
+        echo_json(ValidationResult().dump(checked))
     else:
         click.echo(f"Worksheet read: {_tab(checked.grid)}")
         _print_issues(checked.validation)
@@ -176,7 +127,7 @@ def fix(source: str, output: str | None, worksheet: str | None, org: str | None)
             snapshot = organisations.snapshot(db, organisation.id)
             result = _fix_into(source, output, snapshot, sheet)
         else:
-            result = apply_fixes(db, _sheets(settings), where, sheet, organisation.id)
+            result = apply_fixes(db, google_sheets(settings), where, sheet, organisation.id)
     if "worksheet" in result:
         click.echo(f'Worksheet fixed: "{result["worksheet"]}"')
     for change in result["changed"]:
@@ -194,15 +145,15 @@ def fix(source: str, output: str | None, worksheet: str | None, org: str | None)
 def _check_copy(source: str, output: str | None) -> None:
     """A fix writes a new file of the same format and never changes the original."""
     if not output:
-        _fail("roster fix on a file needs -o OUT, the copy to write (SOURCE is never changed).")
+        fail("roster fix on a file needs -o OUT, the copy to write (SOURCE is never changed).")
     assert output is not None
     if Path(output).suffix.lower() != Path(source).suffix.lower():
-        _fail(
+        fail(
             f"-o {output}: the fixed copy keeps the format of {source}; "
             f"name it *{Path(source).suffix}."
         )
     if Path(output).resolve() == Path(source).resolve():
-        _fail("-o must name a new file: roster fix never changes SOURCE itself.")
+        fail("-o must name a new file: roster fix never changes SOURCE itself.")
 
 
 def _fix_into(source: str, output: str, snapshot: Any, worksheet: str | int | None) -> Any:
@@ -248,7 +199,7 @@ def import_(
     source, sheet = links.parse(source, worksheet)
     is_file = locate.is_file(source)
     settings = Settings.from_env()
-    sheets = _sheets(settings)
+    sheets = google_sheets(settings)
     with database(settings) as db, PasswordHashing.from_settings(settings) as hashing:
         mode = "skip_invalid" if skip_invalid else "all_or_nothing"
         try:
@@ -273,10 +224,10 @@ def import_(
                 skip_invalid,
                 via_cli=True,
                 update_existing=update_existing,
-                can_fix=_has_fix(),
+                can_fix=has_fix(),
             )
             if fmt == "json":
-                _echo_json({**ValidationResult().dump(found), "message": why})
+                echo_json({**ValidationResult().dump(found), "message": why})
             else:
                 _print_issues(found)
             click.echo(why, err=True)
@@ -295,7 +246,7 @@ def import_(
                         via_cli=True,
                         dry_run=True,
                         update_existing=update_existing,
-                        can_fix=_has_fix(),
+                        can_fix=has_fix(),
                     )
                 )
             said.append(
@@ -303,7 +254,7 @@ def import_(
                 + ("." if is_file else "; the sheet's notes were updated.")
             )
             if fmt == "json":
-                _echo_json({"plan": plan, "left_out": report.report_dict(groups)})
+                echo_json({"plan": plan, "left_out": report.report_dict(groups)})
             else:
                 click.echo("\n".join(said))
             sys.exit(EXIT_ERRORS if started.blocked else EXIT_OK)
@@ -332,12 +283,12 @@ def import_(
         source=source,
         is_file=is_file,
         update_existing=update_existing,
-        can_fix=_has_fix(),
+        can_fix=has_fix(),
     )
     if run.message:
         lines.append(run.message)
     if fmt == "json":
-        _echo_json(
+        echo_json(
             {
                 "plan": plan,
                 "import": result,
@@ -358,7 +309,7 @@ def serve(host: str, port: int) -> None:
     """Run the backend and web console, configured from the environment."""
     from werkzeug.serving import run_simple
 
-    from . import create_app
+    from .. import create_app
 
     app = create_app()
     click.echo(f"Roster is running: open http://{host}:{port}/ (Ctrl+C to stop).")
@@ -369,107 +320,12 @@ def serve(host: str, port: int) -> None:
 @friendly
 def demo() -> None:
     """Give the default organisation the demo's tags, attributes and admin (idempotent)."""
-    from .demo import seed_demo
+    from ..demo import seed_demo
 
     settings = Settings.from_env()
     with database(settings) as db:
         seed_demo(db, settings.dev_user)
     click.echo("Demo organisation ready: try `roster validate examples/roster.csv`.")
-
-
-@main.group()
-def orgs() -> None:
-    """Organisations."""
-
-
-@orgs.command(name="create")
-@click.argument("slug")
-@click.option("--name", help="The organisation's name as people read it (default: SLUG).")
-@friendly
-def orgs_create(slug: str, name: str | None) -> None:
-    """Create an organisation SLUG (lowercase letters, digits and dashes)."""
-    with database(Settings.from_env()) as db:
-        organisations.create_organisation(db, slug, name)
-    click.echo(f"Organisation {slug} created.")
-
-
-@main.group()
-def members() -> None:
-    """Members (pros and admins) of an organisation."""
-
-
-@members.command(name="add")
-@click.argument("email")
-@option_org
-@click.option("--role", type=click.Choice(organisations.ROLES), default="pro", show_default=True)
-@friendly
-def members_add(email: str, org: str | None, role: str) -> None:
-    """Make EMAIL a member of the organisation: a pro (validate, import) or an admin."""
-    with database(Settings.from_env()) as db:
-        organisation = organisations.resolve(db, slug=org)
-        organisations.add_member(db, organisation, email, role)
-    click.echo(f"{email.lower()} added to {organisation.slug} as {role}.")
-
-
-@main.group()
-def tags() -> None:
-    """Tags clients can carry."""
-
-
-@tags.command(name="add")
-@click.argument("names", nargs=-1, required=True)
-@option_org
-@friendly
-def tags_add(names: tuple[str, ...], org: str | None) -> None:
-    """Add the tags NAMES that the organisation does not have yet."""
-    with database(Settings.from_env()) as db:
-        organisation = organisations.resolve(db, slug=org)
-        added = organisations.add_tags(db, organisation, list(names))
-    click.echo(f"{plural(len(added), 'tag')} added to {organisation.slug}.")
-
-
-@main.group()
-def attributes() -> None:
-    """Attribute definitions (attribute:<Name> columns)."""
-
-
-@attributes.command(name="add")
-@click.argument("name")
-@click.option(
-    "--type",
-    "type_",
-    required=True,
-    type=click.Choice(["text", "number", "date", "boolean", "choice"]),
-)
-@click.option("--choices", help="Comma-separated choices, for --type choice.")
-@option_org
-@friendly
-def attributes_add(name: str, type_: str, choices: str | None, org: str | None) -> None:
-    """Define the attribute NAME, read from `attribute:NAME` columns."""
-    with database(Settings.from_env()) as db:
-        organisation = organisations.resolve(db, slug=org)
-        organisations.add_attribute(
-            db, organisation, name, type_, choices.split(",") if choices else None
-        )
-    click.echo(f"Attribute {name} ({type_}) added to {organisation.slug}.")
-
-
-@main.group()
-def sheets() -> None:
-    """Google spreadsheets linked to an organisation."""
-
-
-@sheets.command(name="link")
-@click.argument("spreadsheet")
-@option_org
-@friendly
-def sheets_link(spreadsheet: str, org: str | None) -> None:
-    """Link SPREADSHEET (an id or a link) to the organisation, so its members may use it."""
-    spreadsheet_id = links.require_spreadsheet_id(spreadsheet)
-    with database(Settings.from_env()) as db:
-        organisation = organisations.resolve(db, slug=org)
-        organisations.link_sheet(db, organisation, spreadsheet_id)
-    click.echo(f"Spreadsheet {spreadsheet_id} linked to {organisation.slug}.")
 
 
 @main.group()
@@ -487,7 +343,7 @@ def clients_list(org: str | None, fmt: str) -> None:
         organisation = organisations.resolve(db, slug=org)
         listed = list_clients(db, organisation.id)
     if fmt == "json":
-        _echo_json(ClientList().dump({"clients": listed}))
+        echo_json(ClientList().dump({"clients": listed}))
         return
     for c in listed:
         click.echo(
@@ -495,15 +351,6 @@ def clients_list(org: str | None, fmt: str) -> None:
             f"  {c.gender}  {','.join(c.tags)}"
         )
     click.echo(f"{plural(len(listed), 'client')}.")
-
-
-def _has_fix() -> bool:
-    """Whether `roster fix` exists, so that advice never names a missing command."""
-    return "fix" in main.commands
-
-
-def _echo_json(document: dict[str, Any]) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 @main.group()
@@ -518,7 +365,3 @@ def db_upgrade() -> None:
     with database(Settings.from_env()):
         pass
     click.echo("Database is up to date.")
-
-
-# the set-up and history commands register themselves on the groups above
-from . import cli_admin  # noqa: E402, F401
