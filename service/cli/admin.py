@@ -96,8 +96,8 @@ def tags_list(org: str | None) -> None:
     with database(Settings.from_env()) as db:
         found = _everything(lambda p: setup.list_tags(db, OPERATOR, org, p))
     for tag in found:
-        click.echo(f"{tag.name}  ({tag.clients} clients)")
-    click.echo(f"{len(found)} tags.")
+        click.echo(f"{tag.name}  ({plural(tag.clients, 'client')})")
+    click.echo(plural(len(found), "tag") + ".")
 
 
 @tags.command(name="remove")
@@ -150,7 +150,7 @@ def attributes_list(org: str | None) -> None:
     for attribute in found:
         choices = f": {', '.join(attribute.choices)}" if attribute.choices else ""
         click.echo(f"{attribute.name}  ({attribute.type}){choices}")
-    click.echo(f"{len(found)} attributes.")
+    click.echo(plural(len(found), "attribute") + ".")
 
 
 @attributes.command(name="add-choices")
@@ -207,7 +207,7 @@ def members_list(org: str | None) -> None:
         found = _everything(lambda p: setup.list_members(db, OPERATOR, org, p))
     for member in found:
         click.echo(f"{member.email}  {member.role}")
-    click.echo(f"{len(found)} members.")
+    click.echo(plural(len(found), "member") + ".")
 
 
 @members.command(name="remove")
@@ -266,7 +266,7 @@ def sheets_list(org: str | None) -> None:
             f"  ({sheet.connected_scripts} connected scripts)" if sheet.connected_scripts else ""
         )
         click.echo(f"{sheet.spreadsheet_id}{connected}")
-    click.echo(f"{len(found)} sheets.")
+    click.echo(plural(len(found), "sheet") + ".")
 
 
 @sheets.command(name="remove")
@@ -321,7 +321,7 @@ def imports_list(org: str | None, fmt: str) -> None:
             f"{run.created} created, {run.updated} updated, {run.unchanged} unchanged, "
             f"{run.skipped - run.unchanged} skipped, {run.failed_rows} failed  {run.source}"
         )
-    click.echo(f"{len(found)} imports.")
+    click.echo(plural(len(found), "import") + ".")
 
 
 @imports.command(name="show")

@@ -133,7 +133,7 @@ def fix(source: str, output: str | None, worksheet: str | None, org: str | None)
     for change in result["changed"]:
         click.echo(f"{change['cell']}  {change['field']}  -> {change['value']}")
     where = f"; copy written to {output}" if is_file else " in the sheet"
-    click.echo(f"{len(result['changed'])} cells changed{where}.")
+    click.echo(f"{plural(len(result['changed']), 'cell')} changed{where}.")
     s = result["summary"]
     click.echo(
         f"Left: {s['rows']} rows, {s['errors']} errors, {s['warnings']} warnings"
