@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import (
     JSON,
@@ -26,6 +26,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 def utcnow() -> dt.datetime:
     """Now in UTC, naive, as the database columns hold it."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@overload
+def as_utc(value: dt.datetime) -> dt.datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A column's naive UTC time as an aware one, for everything outside persistence."""
+    return value.replace(tzinfo=dt.UTC) if value is not None else None
 
 
 class Base(DeclarativeBase):

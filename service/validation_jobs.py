@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from .db import Database
 from .errors import NotFound, RosterError
-from .models import ValidationJob, utcnow
+from .models import ValidationJob, as_utc, utcnow
 from .roster.issues import column_letter
 
 # A validate of SPEC §9's largest sheet takes about 20 s; a worker silent for this long is dead.
@@ -143,8 +143,8 @@ def _info(job: ValidationJob) -> JobInfo:
         worksheet_id=job.worksheet_id,
         worksheet=job.worksheet_title,
         started_by=job.started_by,
-        started_at=job.started_at.replace(tzinfo=dt.UTC),
-        finished_at=job.finished_at.replace(tzinfo=dt.UTC) if job.finished_at else None,
+        started_at=as_utc(job.started_at),
+        finished_at=as_utc(job.finished_at),
         message=job.message,
         result=job.result,
     )

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..db import Database
-from ..models import Client
+from ..models import Client, as_utc
 from .access import DEFAULT_PAGING, Actor, Page, Paging, organisation_for, paged
 
 
@@ -42,7 +42,7 @@ def _client_info(client: Client) -> ClientInfo:
         tags=sorted(t.name for t in client.tags),
         attributes=dict(client.attributes or {}),
         must_change_password=client.must_change_password,
-        created_at=client.created_at.replace(tzinfo=dt.UTC),
+        created_at=as_utc(client.created_at),
         import_id=client.import_run_id,
     )
 

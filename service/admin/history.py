@@ -17,7 +17,16 @@ from sqlalchemy.orm import Session, aliased
 from ..db import Database
 from ..errors import Conflict, NotFound
 from ..imports.runs import ImportStatus, status_of
-from ..models import Client, ImportRowResult, ImportRun, Organisation, Tag, client_tags, utcnow
+from ..models import (
+    Client,
+    ImportRowResult,
+    ImportRun,
+    Organisation,
+    Tag,
+    as_utc,
+    client_tags,
+    utcnow,
+)
 from ..roster.organisation import OrgRef
 from .access import Actor, Page, Paging, organisation_for, paged, require_role
 
@@ -59,17 +68,13 @@ class UndoResult:
     already_undone: bool
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    return value.replace(tzinfo=dt.UTC) if value is not None else None
-
-
 def _run_info(run: ImportRun, slug: str, unchanged: int) -> RunInfo:
     return RunInfo(
         **vars(status_of(run)),
         organisation=slug,
         unchanged=unchanged,
         undone_by=run.undone_by,
-        undone_at=_aware(run.undone_at),
+        undone_at=as_utc(run.undone_at),
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..errors import Conflict, Forbidden, Unauthorized
-from ..models import LinkCode, LinkedSheet, Organisation, SheetAudience, utcnow
+from ..models import LinkCode, LinkedSheet, Organisation, SheetAudience, as_utc, utcnow
 from .access import Actor, organisation_for, role_of
 
 CODE_LIFETIME = dt.timedelta(hours=24)
@@ -81,7 +81,7 @@ def create_link_code(
                 expires_at=now + CODE_LIFETIME,
             )
         )
-        return IssuedCode(code, organisation.slug, (now + CODE_LIFETIME).replace(tzinfo=dt.UTC))
+        return IssuedCode(code, organisation.slug, as_utc(now + CODE_LIFETIME))
 
 
 def connect_sheet(

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..errors import ImportRunning, NotFound
-from ..models import ImportRun, utcnow
+from ..models import ImportRun, as_utc, utcnow
 from ..sources import locate
 
 STALE_AFTER = dt.timedelta(seconds=60)
@@ -261,11 +261,7 @@ def _get(session: Session, run_id: str) -> ImportRun:
 
 
 def _running(run: ImportRun) -> ImportRunning:
-    return ImportRunning(run.started_by, _utc(run.started_at), run.id)
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC)
+    return ImportRunning(run.started_by, as_utc(run.started_at), run.id)
 
 
 def status_of(run: ImportRun) -> ImportStatus:
@@ -286,8 +282,8 @@ def status_of(run: ImportRun) -> ImportStatus:
         skipped=run.skipped,
         failed_rows=run.failed_rows,
         started_by=run.started_by,
-        started_at=_utc(run.started_at),
-        finished_at=_utc(run.finished_at) if run.finished_at else None,
+        started_at=as_utc(run.started_at),
+        finished_at=as_utc(run.finished_at),
         message=run.message,
         active_key=run.active_key,
         lease=run.lease,
