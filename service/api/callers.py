@@ -12,11 +12,12 @@ from typing import Any
 
 from flask import request
 
-from .. import extensions
+from .. import extensions, organisations
 from ..admin import linking
 from ..admin.access import Actor, Page, Paging, organisation_for
 from ..auth import Authenticator, Caller
 from ..imports.runs import get_run
+from ..roster.organisation import OrgRef
 from . import bodies
 
 
@@ -35,11 +36,16 @@ def org_actor() -> Actor:
 
 def sheet_caller(spreadsheet_id: str) -> Caller:
     """The caller of a sheet route: a configured audience, or one connected to this sheet."""
-    authenticator = _authenticator()
-    who = authenticator.identify(_header())
-    if not authenticator.accepts(who.audience):
-        linking.require_sheet_audience(extensions.db(), spreadsheet_id, who.audience)
-    return who
+    return sheet_caller_of(lambda: spreadsheet_id)
+
+
+def sheet_member(spreadsheet_id: str) -> tuple[Caller, OrgRef]:
+    """The caller of a sheet route and the organisation that owns the sheet, if the caller is one
+    of its members: only then may the request's body be read (bodies.authorised)."""
+    who = sheet_caller(spreadsheet_id)
+    found = organisations.resolve(extensions.db(), spreadsheet_id=spreadsheet_id, member=who.email)
+    bodies.authorised()
+    return who, found
 
 
 def sheet_caller_of(spreadsheet: Callable[[], str]) -> Caller:

@@ -19,6 +19,11 @@ from marshmallow import (
 )
 
 
+def worksheet_of(data: dict[str, Any]) -> str | int | None:
+    """The worksheet a loaded body names: its gid, else its title, else None (the first)."""
+    return data.get("worksheet_id", data.get("worksheet"))
+
+
 class WorksheetBody(Schema):
     """Which worksheet: a title or a gid, not both; the first one when neither."""
 

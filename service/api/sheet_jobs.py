@@ -21,10 +21,16 @@ from ..imports.runs import active_run
 from ..roster.organisation import OrgRef
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
-from . import bp
-from .callers import sheet_caller, sheet_caller_of
-from .schemas import ImportSchema, IssueSchema, SummarySchema, ValidateBody, ValidationResult
-from .views import body, sheet_organisation, worksheet_of
+from . import bodies, bp
+from .callers import sheet_caller_of, sheet_member
+from .schemas import (
+    ImportSchema,
+    IssueSchema,
+    SummarySchema,
+    ValidateBody,
+    ValidationResult,
+    worksheet_of,
+)
 
 log = logging.getLogger("roster.api")
 
@@ -74,9 +80,8 @@ class ActiveImportResult(Schema):
 @bp.post("/sheets/<spreadsheet_id>/validations")
 def start_validation(spreadsheet_id: str) -> Any:
     """202 with the job (a new one, or the one already checking that worksheet)."""
-    who = sheet_caller(spreadsheet_id)
-    organisation = sheet_organisation(spreadsheet_id, who)
-    data = body(ValidateBody())
+    who, organisation = sheet_member(spreadsheet_id)
+    data = bodies.json_body(ValidateBody())
     worksheet = worksheet_of(data)
     db = extensions.db()
     started = validation_jobs.start_job(db, organisation.id, spreadsheet_id, worksheet, who.email)
@@ -104,8 +109,7 @@ def validation_status(job_id: str) -> tuple[dict[str, Any], int]:
 @bp.get("/sheets/<spreadsheet_id>/imports/active")
 def active_import(spreadsheet_id: str) -> tuple[dict[str, Any], int]:
     """The sheet's queued or running import (of `?worksheet_id=`), or null."""
-    who = sheet_caller(spreadsheet_id)
-    organisation = sheet_organisation(spreadsheet_id, who)
+    _, organisation = sheet_member(spreadsheet_id)
     worksheet_id = request.args.get("worksheet_id", type=int)
     run = active_run(extensions.db(), organisation.id, spreadsheet_id, worksheet_id)
     return ActiveImportResult().dump({"import_": run}), 200

@@ -7,21 +7,18 @@ import threading
 from typing import Any
 
 from flask import url_for
-from marshmallow import Schema
 
 from .. import extensions, organisations
-from ..auth import Caller
 from ..config import Settings
 from ..db import Database
 from ..fixes import apply_fixes
 from ..imports import jobs
 from ..imports.passwords import PasswordHashing
 from ..imports.runs import get_run
-from ..roster.organisation import OrgRef
 from ..sources.google_sheets import GoogleSheets
 from ..validation import validate_source
 from . import bodies, bp
-from .callers import run_caller, sheet_caller
+from .callers import run_caller, sheet_member
 from .schemas import (
     FixBody,
     FixResult,
@@ -30,35 +27,17 @@ from .schemas import (
     PlanResult,
     ValidateBody,
     ValidationResult,
+    worksheet_of,
 )
 
 log = logging.getLogger("roster.api")
 
 
-def body(schema: Schema) -> dict[str, Any]:
-    """The JSON body loaded by its schema, once the caller is authorised (api/bodies.py)."""
-    return bodies.json_body(schema)
-
-
-def worksheet_of(data: dict[str, Any]) -> str | int | None:
-    """The worksheet a body names: its gid, else its title, else None (the first)."""
-    return data.get("worksheet_id", data.get("worksheet"))
-
-
-def sheet_organisation(spreadsheet_id: str, who: Caller) -> OrgRef:
-    """The organisation that owns the sheet, if the caller is one of its members: then the
-    request's body may be read (bodies.authorised), and the use case is handed the answer."""
-    found = organisations.resolve(extensions.db(), spreadsheet_id=spreadsheet_id, member=who.email)
-    bodies.authorised()
-    return found
-
-
 @bp.post("/sheets/<spreadsheet_id>/validate")
 def validate(spreadsheet_id: str) -> tuple[Any, int]:
     """Read the sheet, validate it, write its notes; answer the summary and the issues."""
-    who = sheet_caller(spreadsheet_id)
-    organisation = sheet_organisation(spreadsheet_id, who)
-    data = body(ValidateBody())
+    _, organisation = sheet_member(spreadsheet_id)
+    data = bodies.json_body(ValidateBody())
     checked = validate_source(
         extensions.db(),
         extensions.sheets(),
@@ -78,9 +57,8 @@ def validate(spreadsheet_id: str) -> tuple[Any, int]:
 @bp.post("/sheets/<spreadsheet_id>/imports")
 def start_import(spreadsheet_id: str) -> Any:
     """Start an import (202 and where to poll it), or answer a dry run's plan (200)."""
-    who = sheet_caller(spreadsheet_id)
-    organisation = sheet_organisation(spreadsheet_id, who)
-    data = body(ImportBody())
+    who, organisation = sheet_member(spreadsheet_id)
+    data = bodies.json_body(ImportBody())
     settings, db, sheets = extensions.settings(), extensions.db(), extensions.sheets()
     started = jobs.start_import(
         db,
@@ -148,9 +126,8 @@ def import_status(import_id: str) -> tuple[Any, int]:
 @bp.post("/sheets/<spreadsheet_id>/fix")
 def fix(spreadsheet_id: str) -> tuple[Any, int]:
     """Write every unambiguous fix in one request; answer what changed and what is left."""
-    who = sheet_caller(spreadsheet_id)
-    organisation = sheet_organisation(spreadsheet_id, who)
-    data = body(FixBody())
+    _, organisation = sheet_member(spreadsheet_id)
+    data = bodies.json_body(FixBody())
     fixed = apply_fixes(
         extensions.db(),
         extensions.sheets(),
